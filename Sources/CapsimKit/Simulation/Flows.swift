@@ -1,0 +1,29 @@
+/// How a month's user flows are realised from their rates (MODEL.md §2 and §8).
+///
+/// The deterministic projection uses expected values (``ExpectedFlows``); Monte Carlo
+/// draws them from Poisson, binomial and multinomial distributions. The engine is generic
+/// over this protocol so both modes run the same month-by-month code.
+public protocol Flows {
+    /// New signups from paid marketing and referrals, whose expected sum is `mean`.
+    mutating func arrivals(mean: Double) -> Double
+    /// How many of `count` succeed, each with probability `probability`.
+    mutating func successes(of count: Double, probability: Double) -> Double
+    /// Splits `count` over categories with the given shares (which sum to 1), writing `result[i]`.
+    mutating func split(_ count: Double, shares: [Double], into result: inout [Double])
+}
+
+/// Expected values: arrivals = mean, successes = count × probability, split = count × share.
+public struct ExpectedFlows: Flows {
+    public init() {}
+
+    @inline(__always)
+    public mutating func arrivals(mean: Double) -> Double { mean }
+
+    @inline(__always)
+    public mutating func successes(of count: Double, probability: Double) -> Double { count * probability }
+
+    @inline(__always)
+    public mutating func split(_ count: Double, shares: [Double], into result: inout [Double]) {
+        for index in shares.indices { result[index] = count * shares[index] }
+    }
+}

@@ -1,0 +1,185 @@
+/// Days in a model month: 365.25 / 12.
+public let daysPerMonth = 30.4375
+
+/// The month-by-month engine of MODEL.md §1–7.
+public enum Simulator {
+    /// The deterministic projection: expected flows, distributions at their means.
+    public static func project(_ scenario: Scenario) -> Projection {
+        var flows = ExpectedFlows()
+        var rows: [MonthRow] = []
+        rows.reserveCapacity(scenario.horizonMonths + 1)
+        simulate(scenario, flows: &flows) { rows.append($0) }
+        return Projection(scenario: scenario, rows: rows)
+    }
+
+    /// Runs the model for months 0 … horizon, handing each month's row to `visit` in order.
+    public static func simulate<F: Flows>(_ scenario: Scenario, flows: inout F, visit: (MonthRow) -> Void) {
+        var engine = Engine(scenario: scenario)
+        var row = engine.initialMonth()
+        visit(row)
+        for _ in 0..<scenario.horizonMonths {
+            row = engine.nextMonth(after: row, flows: &flows)
+            visit(row)
+        }
+    }
+}
+
+/// The engine's state between months, and the formulas of one month.
+struct Engine {
+    let scenario: Scenario
+    let usage: Usage
+    let paidShares: [Double]
+    let effectiveMessages: [Double]
+    /// data(k) for k = 0 … t: bytes written to the live tables in month k.
+    private var dataByMonth: [Double]
+    /// Σ data(k) for k ≤ t.
+    private var totalData = 0.0
+    /// Σ data(k) for the months k ≥ 1 already archived (t − k ≥ A).
+    private var archivedData = 0.0
+    private var churnedByTier: [Double]
+    private var conversionsByTier: [Double]
+
+    init(scenario: Scenario) {
+        self.scenario = scenario
+        usage = scenario.usage
+        paidShares = scenario.tiers.dropFirst().map(\.share)
+        effectiveMessages = scenario.tiers.map(\.effectiveMessagesPerActiveDay)
+        dataByMonth = [0]
+        dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
+        churnedByTier = Array(repeating: 0, count: scenario.tiers.count)
+        conversionsByTier = Array(repeating: 0, count: max(0, scenario.tiers.count - 1))
+    }
+
+    /// Month 0: stocks from the initial users; flows, costs and fees 0; cash = cash.initial.
+    mutating func initialMonth() -> MonthRow {
+        let users = scenario.tiers.map(\.initialUsers)
+        let total = users.reduce(0, +)
+        var row = MonthRow(
+            month: 0, date: scenario.start, phase: 0, usersByTier: users, users: total,
+            paidUsers: total - (users.first ?? 0), waitlist: scenario.initialWaitlist, cumulativeSignups: total,
+            signups: 0, activated: 0, churned: 0, paidChurned: 0, conversions: 0, paidChurnRate: nil,
+            dau: 0, concurrent: 0, messages: 0, messagesPerDay: 0, events: 0, dbBytes: 0, storageBytes: 0, egressBytes: 0,
+            mrr: 0, paymentFees: 0, planIndex: 0, supabaseCost: 0, servicesCost: 0, teamCost: 0, complianceCost: 0,
+            marketing: 0, variableCost: 0, infraCost: 0, totalCost: 0, cash: scenario.initialCash)
+        computeStocks(&row, previousPhase: 0, previousPlan: 0)
+        return row
+    }
+
+    /// Month t ≥ 1 from the end-of-month values of t − 1 (MODEL.md §2–6).
+    mutating func nextMonth<F: Flows>(after previous: MonthRow, flows: inout F) -> MonthRow {
+        let acquisition = scenario.acquisition
+        var row = previous
+        row.month = previous.month + 1
+        row.date = scenario.start.adding(months: row.month)
+
+        // §2 Users: acquisition from end-of-month t − 1 values.
+        let spend = marketingSpend(phase: previous.phase)
+        let saturation = acquisition.marketSize.map { max(0, 1 - previous.cumulativeSignups / $0) } ?? 1
+        let expectedArrivals = spend / acquisition.cac * saturation + acquisition.referralRate * previous.users * saturation
+        let arrivals = flows.arrivals(mean: expectedArrivals)
+        let fromWaitlist = flows.successes(of: previous.waitlist, probability: acquisition.waitlistConversion)
+        row.signups = arrivals + fromWaitlist
+        row.waitlist = previous.waitlist - fromWaitlist + acquisition.waitlistJoins
+        row.cumulativeSignups = previous.cumulativeSignups + row.signups
+        row.activated = flows.successes(of: row.signups, probability: acquisition.activationRate)
+
+        for index in scenario.tiers.indices {
+            churnedByTier[index] = flows.successes(of: previous.usersByTier[index], probability: scenario.tiers[index].churn)
+        }
+        let retainedFree = previous.usersByTier[0] - churnedByTier[0]
+        row.conversions = flows.successes(of: retainedFree, probability: scenario.conversionRate)
+        flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
+
+        row.usersByTier[0] = retainedFree - row.conversions + row.activated
+        row.churned = churnedByTier[0]
+        row.paidChurned = 0
+        for index in scenario.paidTierIndices {
+            row.usersByTier[index] = previous.usersByTier[index] - churnedByTier[index] + conversionsByTier[index - 1]
+            row.paidChurned += churnedByTier[index]
+        }
+        row.churned += row.paidChurned
+        row.users = row.usersByTier.reduce(0, +)
+        row.paidUsers = row.users - row.usersByTier[0]
+        row.paidChurnRate = previous.paidUsers > 0 ? row.paidChurned / previous.paidUsers : nil
+
+        // §3 Flows of usage (the stocks follow in computeStocks).
+        row.messagesPerDay = messagesPerDay(row.usersByTier)
+        row.messages = row.messagesPerDay * daysPerMonth
+        row.events = row.messages * usage.eventsPerMessage + row.users * usage.eventsPerUser
+        let data = row.messages * usage.bytesPerMessage + row.events * usage.bytesPerEvent
+        dataByMonth.append(data)
+        totalData += data
+        row.egressBytes = row.messages * usage.egressPerMessage + row.users * usage.egressPerUser
+
+        computeStocks(&row, previousPhase: previous.phase, previousPlan: previous.planIndex)
+
+        // §5 Costs.
+        let plan = scenario.supabase.plans[row.planIndex]
+        row.supabaseCost = plan.monthlyCost(for: PlanUsage(row))
+        let inputs = row.conditionInputs
+        row.servicesCost = scenario.services.reduce(0) { sum, service in
+            service.when.holds(for: inputs) ? sum + service.monthly + service.perUser * row.users : sum
+        }
+        row.teamCost = scenario.team.reduce(0) { sum, role in
+            sum + role.monthlyCost * (role.headcount.last { $0.when.holds(for: inputs) }?.count ?? 0)
+        }
+        row.complianceCost = scenario.compliance.reduce(0) { sum, item in
+            item.when.holds(for: inputs) ? sum + item.annual / 12 : sum
+        }
+        row.marketing = spend
+        row.variableCost = row.messages * usage.costPerMessage
+        row.paymentFees = scenario.tiers.indices.dropFirst().reduce(0) { sum, index in
+            sum + row.usersByTier[index] * (scenario.tiers[index].price * scenario.payments.percent + scenario.payments.fixed)
+        }
+        row.infraCost = row.supabaseCost + row.servicesCost
+        row.totalCost = row.infraCost + row.teamCost + row.complianceCost + row.marketing + row.variableCost + row.paymentFees
+
+        // §6 Cash.
+        row.cash = previous.cash + row.mrr - row.totalCost
+        return row
+    }
+
+    /// Stocks of month t that depend only on its users and data: usage, sizes, MRR, phase and plan.
+    private mutating func computeStocks(_ row: inout MonthRow, previousPhase: Int, previousPlan: Int) {
+        row.dau = row.users * usage.stickiness
+        row.concurrent = row.dau * usage.peakConcurrency
+        row.messagesPerDay = messagesPerDay(row.usersByTier)
+
+        let (live, archived) = liveAndArchivedData(month: row.month)
+        row.dbBytes = usage.baseDBBytes + row.cumulativeSignups * usage.bytesPerAccount + live
+            + (usage.archiveTo == .database ? archived : 0)
+        row.storageBytes = row.cumulativeSignups * usage.storagePerAccount + (usage.archiveTo == .storage ? archived : 0)
+
+        row.mrr = scenario.paidTierIndices.reduce(0) { $0 + row.usersByTier[$1] * scenario.tiers[$1].price }
+
+        let inputs = row.conditionInputs
+        let reached = scenario.phases.lastIndex { $0.when.holds(for: inputs) } ?? 0
+        row.phase = max(previousPhase, reached)
+        row.planIndex = max(previousPlan, scenario.supabase.choosePlan(for: PlanUsage(row)))
+    }
+
+    /// Σ_i U_i × stickiness × min(messages_per_active_day_i, daily_quota_i).
+    private func messagesPerDay(_ usersByTier: [Double]) -> Double {
+        var total = 0.0
+        for index in usersByTier.indices { total += usersByTier[index] * effectiveMessages[index] }
+        return total * usage.stickiness
+    }
+
+    /// Bytes of data still in the live tables, and bytes archived, at the end of `month`.
+    /// Called once per month, in order: data of month k is archived once month − k ≥ A.
+    private mutating func liveAndArchivedData(month: Int) -> (live: Double, archived: Double) {
+        if let months = usage.archiveAfterMonths, month - months >= 1 {
+            archivedData += dataByMonth[month - months]
+        }
+        return (totalData - archivedData, archivedData)
+    }
+
+    /// spend(t): the marketing spend of `phase`, or of the nearest lower phase with one, else 0.
+    private func marketingSpend(phase: Int) -> Double {
+        var best: MarketingSpend?
+        for entry in scenario.marketing where entry.phase <= phase && entry.phase >= (best?.phase ?? -1) {
+            best = entry
+        }
+        return best?.spend ?? 0
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import CapsimKit
+import Foundation
+
+/// Process exit codes, documented in the README and in `capsim --help`.
+enum ExitStatus: Int32 {
+    /// Success.
+    case ok = 0
+    /// A check failed (reserved for CI gates).
+    case checkFailed = 1
+    /// Bad input or usage: a malformed scenario, a missing file, a bad flag.
+    case badInput = 2
+}
+
+/// An error the tool reports as it is, then exits with `status`.
+struct ToolError: Error, CustomStringConvertible {
+    var description: String
+    var status: ExitStatus = .badInput
+}
+
+@main
+struct Capsim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capsim",
+        abstract: "Capacity-planning and cost simulator for the MIRAI scaling roadmap.",
+        discussion: """
+        A scenario file (YAML) describes tiers, growth, usage, Supabase plans, team and \
+        other costs; capsim projects it month by month (see docs/model.md).
+
+        Exit codes:
+          0  success
+          1  a check failed (CI gate)
+          2  bad input or usage: malformed or out-of-range scenario, missing file, bad flag
+        """,
+        version: "0.1.0",
+        subcommands: [Run.self, Validate.self],
+        defaultSubcommand: nil)
+
+    /// Parses, runs, and maps every failure to a documented exit code: 2 for usage and input errors.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ScenarioError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Foundation.exit(ExitStatus.badInput.rawValue)
+        } catch let error as ToolError {
+            FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
+            Foundation.exit(error.status.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(ExitStatus.badInput.rawValue)
+        }
+    }
+}
+
+/// Options shared by commands that load a scenario.
+struct ScenarioOverrides: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override one scenario value, e.g. --set tiers.pro.churn=0.03 (repeatable; list items by index or name).",
+        valueName: "path.to.key=value"))
+    var values: [String] = []
+}
