@@ -27,8 +27,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CapsimKitTests", dependencies: ["CapsimKit"]),
-        .testTarget(name: "CapsimCLITests", dependencies: ["CapsimKit"]),
+        .testTarget(name: "CapsimKitTests", dependencies: ["CapsimKit"], exclude: ["Snapshots"]),
+        // End-to-end tests run the built `capsim` binary; the dependency makes `swift test` build it.
+        .testTarget(name: "CapsimCLITests", dependencies: ["capsim"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

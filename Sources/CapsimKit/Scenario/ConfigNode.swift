@@ -12,12 +12,12 @@ public struct ConfigNode: Sendable {
 
     public struct Entry: Sendable {
         public var key: String
-        public var keyLocation: SourceLocation
+        public var keyLocation: FileLocation
         public var value: ConfigNode
     }
 
     public var value: Value
-    public var location: SourceLocation
+    public var location: FileLocation
 
     /// True for an empty plain scalar or `null`/`~`.
     public var isNull: Bool {

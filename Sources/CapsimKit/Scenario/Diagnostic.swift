@@ -1,5 +1,5 @@
 /// A place in a scenario source: a YAML file, or a `--set` override given on the command line.
-public struct SourceLocation: Sendable, Hashable {
+public struct FileLocation: Sendable, Hashable {
     /// The file path as the user gave it, or `--set` for a command-line override.
     public var file: String
     /// Line number, starting at 1 (for `--set`, the ordinal of the override).
@@ -20,12 +20,12 @@ public struct SourceLocation: Sendable, Hashable {
 /// One problem found in a scenario, reported the way a compiler reports an error:
 /// `file:line:column: error: key.path: message`, then the line and a caret.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
-    public var location: SourceLocation?
+    public var location: FileLocation?
     /// The key path of the offending value, for example `tiers[1].churn`; empty for the whole file.
     public var keyPath: String
     public var message: String
 
-    public init(location: SourceLocation?, keyPath: String, message: String) {
+    public init(location: FileLocation?, keyPath: String, message: String) {
         self.location = location
         self.keyPath = keyPath
         self.message = message
@@ -52,7 +52,7 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
         self.diagnostics = diagnostics
     }
 
-    public init(location: SourceLocation?, keyPath: String = "", message: String) {
+    public init(location: FileLocation?, keyPath: String = "", message: String) {
         self.diagnostics = [Diagnostic(location: location, keyPath: keyPath, message: message)]
     }
 

@@ -134,15 +134,18 @@ extension ScenarioDecoder {
         for (index, item) in items.enumerated() {
             let path = "tiers[\(index)]"
             guard let reader = mapping(item, at: path, known: ["name", "price", "share", "churn", "messages_per_active_day", "daily_quota"],
-                                       required: ["name", "price", "churn", "messages_per_active_day"]) else { continue }
+                                       required: ["name", "price"]) else { continue }
             let name = reader["name"].map { string($0, at: reader.path("name")) } ?? "tier \(index)"
             if tiers.contains(where: { $0.name == name }) {
                 report(reader["name"]?.location, reader.path("name"), "duplicate tier name '\(name)'")
             }
+            let errorsBefore = diagnostics.count
             let price = reader["price"].map {
                 parameter($0, at: reader.path("price"), range: .nonNegative, target: \Scenario.tiers[index].price)
             } ?? 0
-            if index == 0, price != 0, reader["price"] != nil {
+            if diagnostics.count > errorsBefore {
+                // The price itself is invalid; the free-tier rules below would only repeat it.
+            } else if index == 0, price != 0, reader["price"] != nil {
                 report(reader["price"]?.location, reader.path("price"),
                        "the first tier is the free tier and must have price 0, got \(NumberFormat.plain(price)); list the free tier first")
             } else if index > 0, price == 0, reader["price"] != nil {
@@ -170,10 +173,10 @@ extension ScenarioDecoder {
                                                 target: \Scenario.tiers[index].messagesPerActiveDay),
                 dailyQuota: quota, initialUsers: 0))
         }
-        if paidCount > 1, shareNodes.count == paidCount {
+        if paidCount > 0, shareNodes.count == paidCount {
             let total = tiers.dropFirst().reduce(0) { $0 + $1.share }
             if abs(total - 1) > 1e-9 {
-                report(node.location, "tiers", "the shares of the paid tiers must sum to 1, got \(NumberFormat.plain(total))")
+                report(node.location, "tiers", "the shares of the paid tiers must sum to 1, got \(NumberFormat.readable(total))")
             }
         }
         return tiers
@@ -285,7 +288,7 @@ extension ScenarioDecoder {
         return list(node, at: "team").enumerated().compactMap { index, item in
             let path = "team[\(index)]"
             guard let reader = mapping(item, at: path, known: ["role", "monthly_cost", "headcount"],
-                                       required: ["role", "monthly_cost", "headcount"]) else { return nil }
+                                       required: ["role", "headcount"]) else { return nil }
             let steps = reader["headcount"].map { list($0, at: reader.path("headcount")) } ?? []
             let headcount: [HeadcountStep] = steps.enumerated().compactMap { stepIndex, step in
                 let stepPath = "\(path).headcount[\(stepIndex)]"
@@ -305,7 +308,7 @@ extension ScenarioDecoder {
         guard let node = top["compliance"] else { return [] }
         return list(node, at: "compliance").enumerated().compactMap { index, item in
             guard let reader = mapping(item, at: "compliance[\(index)]", known: ["name", "annual", "when"],
-                                       required: ["name", "annual"]) else { return nil }
+                                       required: ["name"]) else { return nil }
             return ComplianceCost(name: reader["name"].map { string($0, at: reader.path("name")) } ?? "",
                                   annual: parameter(reader, "annual", default: nil, range: .nonNegative,
                                                     target: \Scenario.compliance[index].annual),

@@ -130,6 +130,13 @@ public struct MarketingSpend: Sendable, Hashable {
 
 /// `monte_carlo`: defaults for `capsim run --runs/--seed`.
 public struct MonteCarloSettings: Sendable, Hashable {
+    /// Runs to simulate.
     public var runs: Int
+    /// Seed of run 0's random stream; run r's stream depends only on (seed, r).
     public var seed: UInt64
+
+    public init(runs: Int, seed: UInt64) {
+        self.runs = runs
+        self.seed = seed
+    }
 }

@@ -29,7 +29,7 @@ struct ScenarioDecoder {
     var diagnostics: [Diagnostic] = []
     private(set) var uncertainties: [Uncertainty] = []
 
-    mutating func report(_ location: SourceLocation?, _ path: String, _ message: String) {
+    mutating func report(_ location: FileLocation?, _ path: String, _ message: String) {
         diagnostics.append(Diagnostic(location: location, keyPath: path, message: message))
     }
 

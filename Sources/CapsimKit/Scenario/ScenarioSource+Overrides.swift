@@ -9,8 +9,8 @@ extension ScenarioSource {
     /// A missing mapping key is created; validation then decides whether it is known.
     static func apply(override: String, ordinal: Int, to root: ConfigNode) throws(ScenarioError) -> ConfigNode {
         let shown = "--set \(override)"
-        func location(column: Int) -> SourceLocation {
-            SourceLocation(file: "--set", line: ordinal, column: column + 6, lineText: shown)
+        func location(column: Int) -> FileLocation {
+            FileLocation(file: "--set", line: ordinal, column: column + 6, lineText: shown)
         }
         guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
             throw ScenarioError(location: location(column: 1),
@@ -34,7 +34,7 @@ extension ScenarioSource {
         return try set(value, at: path[...], in: root, pathShown: pathText, location: location(column: 1))
     }
 
-    private static func relocate(_ node: inout ConfigNode, to location: SourceLocation) {
+    private static func relocate(_ node: inout ConfigNode, to location: FileLocation) {
         node.location = location
         switch node.value {
         case .scalar: break
@@ -51,7 +51,7 @@ extension ScenarioSource {
     }
 
     private static func set(_ value: ConfigNode, at path: ArraySlice<String>, in node: ConfigNode,
-                            pathShown: String, location: SourceLocation) throws(ScenarioError) -> ConfigNode {
+                            pathShown: String, location: FileLocation) throws(ScenarioError) -> ConfigNode {
         guard let segment = path.first else { return value }
         let rest = path.dropFirst()
         switch node.value {

@@ -18,10 +18,10 @@ public enum ScenarioSource {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             String($0.hasSuffix("\r") ? $0.dropLast() : $0)
         }
-        func location(_ mark: Mark?) -> SourceLocation {
+        func location(_ mark: Mark?) -> FileLocation {
             let line = mark?.line ?? 1
             let text = line - 1 < lines.count && line >= 1 ? lines[line - 1] : ""
-            return SourceLocation(file: file, line: line, column: mark?.column ?? 1, lineText: text)
+            return FileLocation(file: file, line: line, column: mark?.column ?? 1, lineText: text)
         }
         let node: Node?
         do {
@@ -84,7 +84,7 @@ public enum ScenarioSource {
 
     // MARK: - YAML to ConfigNode
 
-    private static func convert(_ node: Node, location: (Mark?) -> SourceLocation) throws(ScenarioError) -> ConfigNode {
+    private static func convert(_ node: Node, location: (Mark?) -> FileLocation) throws(ScenarioError) -> ConfigNode {
         switch node {
         case let .scalar(scalar):
             let plain = scalar.style == .plain || scalar.style == .any
@@ -111,7 +111,7 @@ public enum ScenarioSource {
     }
 
     private static func yamlDiagnostic(_ error: YamlError, file: String,
-                                       location: (Mark?) -> SourceLocation) -> ScenarioError {
+                                       location: (Mark?) -> FileLocation) -> ScenarioError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):

@@ -11,6 +11,12 @@ public enum NumberFormat {
         return "\(value)"
     }
 
+    /// A number for messages: 12 significant digits, so that sums like 0.6 + 0.3 read `0.9`.
+    public static func readable(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        return plain(Double(String(format: "%.12g", value)) ?? value)
+    }
+
     /// A rounded figure with thousands separators: `12,345`, `1.5` (for people, not exports).
     public static func grouped(_ value: Double, decimals: Int = 0) -> String {
         guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "∞" : "-∞") }

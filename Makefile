@@ -1,0 +1,24 @@
+# capsim: two commands on a fresh machine.
+#   make run    install missing system libraries, build release, run the default scenario
+#   make test   install missing system libraries, run the test suite
+SWIFT    ?= swift
+SCENARIO ?= scenarios/mirai-roadmap.yaml
+CAPSIM   := .build/release/capsim
+
+.PHONY: run test deps build clean
+
+run: build
+	$(CAPSIM) run $(SCENARIO)
+
+build: deps
+	$(SWIFT) build -c release --product capsim
+
+test: deps
+	$(SWIFT) test
+
+# System libraries (libgsl-dev, libsqlite3-dev) through apt, only when missing.
+deps:
+	@.ci/install-deps
+
+clean:
+	rm -rf .build

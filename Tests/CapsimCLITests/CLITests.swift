@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+
+/// The result of running the built `capsim` binary.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the `capsim` binary that `swift test` built next to this test bundle.
+enum CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let fixtures = root.appendingPathComponent("Tests/CapsimCLITests/Fixtures")
+
+    static var binary: URL {
+        let bundleDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        return bundleDirectory.appendingPathComponent("capsim")
+    }
+
+    /// Runs `capsim arguments…` in the repository root.
+    static func run(_ arguments: [String], in directory: URL = root) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting so that a large output cannot block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+@Suite("capsim run and validate, end to end")
+struct CLITests {
+    @Test("run prints the planner's summary of the default scenario")
+    func runDefault() throws {
+        let result = try CLI.run(["run", "scenarios/mirai-roadmap.yaml"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        for heading in ["Phase timeline", "Action calendar", "Cash", "Unit economics at phase entry"] {
+            #expect(result.stdout.contains(heading))
+        }
+        #expect(result.stdout.contains("Supabase free → pro"))
+    }
+
+    @Test("--format csv and --months: a header and one row per month")
+    func runCSV() throws {
+        let result = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--format", "csv", "--months", "24"])
+        #expect(result.status == 0)
+        let lines = result.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 26)
+        #expect(lines.first?.hasPrefix("month,date,phase,users_total,users_free,") == true)
+        #expect(lines.last?.hasPrefix("24,2027-01,") == true)
+    }
+
+    @Test("--format json is valid JSON with the resolved scenario, months and events; --set applies")
+    func runJSON() throws {
+        let result = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--format", "json", "--set", "cash.initial=12345"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect((object?["months"] as? [Any])?.count == 61)
+        #expect(object?["events"] is [Any])
+        let scenario = object?["scenario"] as? [String: Any]
+        #expect((scenario?["cash"] as? [String: Any])?["initial"] as? Double == 12345)
+    }
+
+    @Test("--output writes the file atomically and infers the format from its extension")
+    func output() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("projection.csv").path
+        let result = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--output", path])
+        #expect(result.status == 0)
+        #expect(result.stdout.isEmpty)
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written.hasPrefix("month,date,phase"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["projection.csv"],
+                "no temporary file left behind")
+    }
+
+    @Test("A failed run leaves an existing output file untouched")
+    func noPartialOutput() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("keep.csv").path
+        try "previous complete file\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["run", CLI.fixtures.appendingPathComponent("wrong-types.yaml").path, "--output", path])
+        #expect(result.status == 2)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "previous complete file\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["keep.csv"])
+    }
+
+    /// (fixture, fragments stderr must contain)
+    static let brokenScenarios: [(String, [String])] = [
+        ("wrong-types.yaml", [
+            "wrong-types.yaml:2:17: error: horizon_months: expected a whole number, got 'sixty'",
+            "wrong-types.yaml:3:18: error: conversion_rate: expected a number, got a list",
+            "wrong-types.yaml:5:15: error: usage.stickiness: must be between 0 and 1, got 1.5",
+            "      stickiness: 1.5\n                  ^",
+            "wrong-types.yaml:6:22: error: usage.bytes_per_message: expected a size such as '2 KB'",
+        ]),
+        ("unknown-key.yaml", ["unknown-key.yaml:3:3: error: acquisition.referal_rate: unknown key 'referal_rate'; did you mean 'referral_rate'?"]),
+        ("shares.yaml", ["shares.yaml:3:3: error: tiers: the shares of the paid tiers must sum to 1, got 0.9"]),
+        ("free-not-first.yaml", [
+            "free-not-first.yaml:3:28: error: tiers[0].price: the first tier is the free tier and must have price 0, got 19",
+            "free-not-first.yaml:4:25: error: tiers[1].price: only the first tier may be free (price 0)",
+        ]),
+        ("bad-distribution.yaml", [
+            "bad-distribution.yaml:3:8: error: acquisition.cac: invalid lognormal distribution: p10 (9) must be less than p90 (3)",
+            "bad-distribution.yaml:4:20: error: acquisition.activation_rate: invalid beta distribution: no beta has mean 0.6 and sd 0.5",
+        ]),
+        ("cycle-a.yaml", ["cycle-b.yaml:1:10: error: extends: cyclic 'extends': cycle-a.yaml -> cycle-b.yaml -> cycle-a.yaml"]),
+        ("unknown-plan.yaml", ["unknown-plan.yaml:5:24: error: infrastructure.supabase.plans[2]: unknown plan name 'enterprize'"]),
+        ("missing-required.yaml", [
+            "error: conversion_rate: missing required key 'conversion_rate'",
+            "error: tiers[0].churn: missing required key 'churn'",
+            "error: acquisition.activation_rate: missing required key 'activation_rate'",
+            "error: usage.stickiness: missing required key 'stickiness'",
+        ]),
+        ("not-yaml.yaml", ["not-yaml.yaml:3:1: error: invalid YAML"]),
+    ]
+
+    @Test("A broken scenario exits 2 with every problem named by file:line:column and key", arguments: brokenScenarios)
+    func brokenScenario(fixture: String, fragments: [String]) throws {
+        let result = try CLI.run(["run", "Tests/CapsimCLITests/Fixtures/\(fixture)"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        for fragment in fragments {
+            #expect(result.stderr.contains(fragment), "stderr lacks: \(fragment)\n--- stderr:\n\(result.stderr)")
+        }
+    }
+
+    @Test("Usage errors exit 2 with a message", arguments: [
+        (["run", "no-such-file.yaml"], "cannot read scenario file 'no-such-file.yaml': no such file"),
+        (["run", "scenarios/mirai-roadmap.yaml", "--format", "xml"], "The value 'xml' is invalid for '--format <format>'"),
+        (["run", "scenarios/mirai-roadmap.yaml", "--months", "0"], "--months must be between 1 and 1200"),
+        (["run", "scenarios/mirai-roadmap.yaml", "--bogus"], "Unknown option '--bogus'"),
+        (["run", "scenarios/mirai-roadmap.yaml", "--output", "/no/such/dir/x.csv"], "the directory '/no/such/dir' does not exist"),
+        (["run", "scenarios/mirai-roadmap.yaml", "--set", "tiers.pro.churn=7"], "--set:1:23: error: tiers[2].churn: must be between 0 and 1, got 7"),
+        (["frobnicate"], "Unexpected argument 'frobnicate'"),
+    ])
+    func usageErrors(arguments: [String], message: String) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+    }
+
+    @Test("validate checks several files: 0 when all are valid, 2 when any is not")
+    func validate() throws {
+        let good = try CLI.run(["validate", "scenarios/mirai-roadmap.yaml", "scenarios/mirai-viral.yaml"])
+        #expect(good.status == 0)
+        #expect(good.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("ok: ") }.count == 2)
+        let mixed = try CLI.run(["validate", "scenarios/mirai-roadmap.yaml", "Tests/CapsimCLITests/Fixtures/unknown-key.yaml"])
+        #expect(mixed.status == 2)
+        #expect(mixed.stdout.contains("ok: scenarios/mirai-roadmap.yaml"))
+        #expect(mixed.stderr.contains("did you mean 'referral_rate'?"))
+    }
+
+    @Test("--help documents the commands and exit codes")
+    func help() throws {
+        let result = try CLI.run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("run"))
+        #expect(result.stdout.contains("validate"))
+        #expect(result.stdout.contains("2  bad input or usage"))
+    }
+}
