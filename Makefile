@@ -5,7 +5,7 @@ SWIFT    ?= swift
 SCENARIO ?= scenarios/mirai-roadmap.yaml
 CAPSIM   := .build/release/capsim
 
-.PHONY: run test deps build clean
+.PHONY: run test deps build bench clean
 
 run: build
 	$(CAPSIM) run $(SCENARIO)
@@ -22,3 +22,7 @@ deps:
 
 clean:
 	rm -rf .build
+
+# Benchmarks (ordo-one/benchmark) live in a package of their own.
+bench: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-directory .benchmarkBaselines benchmark

@@ -1,0 +1,28 @@
+// swift-tools-version: 6.1
+// Benchmarks for capsim (ordo-one/benchmark). A package of its own so that the main
+// package's build and tests do not pay for the benchmark harness.
+//
+//   cd Benchmarks && swift package benchmark                # run all
+//   swift package benchmark --filter Projection             # one suite
+//   swift package benchmark baseline check --check-absolute-path Thresholds   # CI-style threshold check
+import PackageDescription
+
+let package = Package(
+    name: "capsim-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "capsim", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "Projection",
+            dependencies: [
+                .product(name: "CapsimKit", package: "capsim"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Projection",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
