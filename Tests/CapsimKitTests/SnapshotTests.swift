@@ -32,8 +32,8 @@ struct SnapshotTests {
             return
         }
         if recorded != text {
-            let expected = recorded.split(separator: "\n", omittingEmptySubsequences: false)
-            let actual = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let expected = recorded.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            let actual = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             let line = zip(expected, actual).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(expected.count, actual.count)
             let was = line < expected.count ? String(expected[line]) : "<end>"
             let now = line < actual.count ? String(actual[line]) : "<end>"

@@ -13,8 +13,8 @@ extension Projection {
                 .object([
                     "month": .number(Double(event.month)),
                     "date": .string(rows[event.month].date.description),
-                    "kind": .string(Self.kindLabel(event.kind)),
-                    "key": .string(event.key(in: scenario)),
+                    "kind": .string(event.kind.label),
+                    "key": .string(event.key),
                     "detail": .string(event.detail),
                 ])
             }),
@@ -85,9 +85,11 @@ extension Scenario {
                     "plans": .array(supabase.plans.map { plan in
                         .object([
                             "name": .string(plan.name), "price": .number(plan.price),
-                            "included": .object(Dictionary(uniqueKeysWithValues: plan.included.map { ($0.key.rawValue, JSONValue.number($0.value)) })),
-                            "overage": .object(Dictionary(uniqueKeysWithValues: plan.overage.map { key, value in
-                                (ScenarioDecoder.overageKeys.first { $0.resource == key }!.key, JSONValue.number(value))
+                            "included": .object(Dictionary(uniqueKeysWithValues: PlanResource.allCases.compactMap { resource in
+                                plan.included[resource].map { (resource.rawValue, JSONValue.number($0)) }
+                            })),
+                            "overage": .object(Dictionary(uniqueKeysWithValues: ScenarioDecoder.overageKeys.compactMap { key, resource in
+                                plan.overage[resource].map { (key, JSONValue.number($0)) }
                             })),
                             "max_users": .number(plan.maxUsers), "hard_limits": .bool(plan.hasHardLimits),
                         ])

@@ -22,7 +22,7 @@ extension Projection {
 
         var calendar: [[String]] = events.compactMap { event in
             if case .phaseEntered = event.kind { return nil }
-            return ["\(event.month)", rows[event.month].date.description, Self.kindLabel(event.kind), event.detail]
+            return ["\(event.month)", rows[event.month].date.description, event.kind.label, event.detail]
         }
         let reached = Set(events.compactMap { if case let .milestoneReached(index) = $0.kind { index } else { nil } })
         for (index, milestone) in scenario.milestones.enumerated() where !reached.contains(index) {
@@ -54,15 +54,5 @@ extension Projection {
             },
             rightAligned: [0, 1, 2, 3, 4, 5, 6, 7])))
         return document
-    }
-
-    static func kindLabel(_ kind: ProjectionEvent.Kind) -> String {
-        switch kind {
-        case .phaseEntered: "phase"
-        case .milestoneReached: "milestone"
-        case .planChanged: "plan change"
-        case .limitBreached: "limit breach"
-        case .cashBelowZero: "cash"
-        }
     }
 }

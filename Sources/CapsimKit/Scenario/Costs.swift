@@ -21,6 +21,40 @@ public enum PlanResource: String, Sendable, CaseIterable, Hashable {
     public var unitName: String { self == .mau ? "MAU" : "GB" }
 }
 
+/// An optional value per metered resource (a plan's quotas or its overage rates).
+public struct ResourceValues: Sendable, Hashable {
+    public var db: Double?
+    public var egress: Double?
+    public var storage: Double?
+    public var mau: Double?
+
+    public init(db: Double? = nil, egress: Double? = nil, storage: Double? = nil, mau: Double? = nil) {
+        self.db = db
+        self.egress = egress
+        self.storage = storage
+        self.mau = mau
+    }
+
+    public subscript(resource: PlanResource) -> Double? {
+        get {
+            switch resource {
+            case .db: db
+            case .egress: egress
+            case .storage: storage
+            case .mau: mau
+            }
+        }
+        set {
+            switch resource {
+            case .db: db = newValue
+            case .egress: egress = newValue
+            case .storage: storage = newValue
+            case .mau: mau = newValue
+            }
+        }
+    }
+}
+
 /// One Supabase plan (`infrastructure.supabase.plans[i]`).
 public struct SupabasePlan: Sendable, Hashable {
     public var name: String
@@ -28,9 +62,9 @@ public struct SupabasePlan: Sendable, Hashable {
     public var price: Double
     /// Included quota per resource: bytes for db, egress and storage; accounts for MAU.
     /// An absent resource is included up to 0.
-    public var included: [PlanResource: Double]
+    public var included: ResourceValues
     /// Dollars per unit over the quota (per GB = 10^9 bytes, or per MAU). Absent: free.
-    public var overage: [PlanResource: Double]
+    public var overage: ResourceValues
     /// The plan fits while the user count is below this; nil: always fits.
     public var maxUsers: Double?
     /// A plan that cannot exceed its quotas (the free plan).

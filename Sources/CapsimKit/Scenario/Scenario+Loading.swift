@@ -127,6 +127,9 @@ extension ScenarioDecoder {
         let items = list(node, at: "tiers")
         if items.isEmpty, case .sequence = node.value {
             report(node.location, "tiers", "at least one tier is needed: the free tier first")
+        } else if items.count > TierValues.capacity {
+            report(node.location, "tiers", "at most \(TierValues.capacity) tiers are supported, got \(items.count)")
+            return []
         }
         let paidCount = max(0, items.count - 1)
         var tiers: [Tier] = []

@@ -110,7 +110,7 @@ extension ScenarioDecoder {
         guard let reader = mapping(node, at: path, known: Self.planKeys, required: ["name", "price"]) else { return nil }
         var plan = SupabasePlan(name: reader["name"].map { string($0, at: reader.path("name")) } ?? "",
                                 price: reader["price"].map { number($0, at: reader.path("price"), range: .nonNegative) } ?? 0,
-                                included: [:], overage: [:], maxUsers: nil, hasHardLimits: false)
+                                included: ResourceValues(), overage: ResourceValues(), maxUsers: nil, hasHardLimits: false)
         if let includedNode = reader["included"],
            let included = mapping(includedNode, at: reader.path("included"), known: PlanResource.allCases.map(\.rawValue)) {
             for resource in PlanResource.allCases {

@@ -1,9 +1,11 @@
 /// How a month's user flows are realised from their rates (MODEL.md §2 and §8).
 ///
 /// The deterministic projection uses expected values (``ExpectedFlows``); Monte Carlo
-/// draws them from Poisson, binomial and multinomial distributions. The engine is generic
-/// over this protocol so both modes run the same month-by-month code.
+/// draws them from Poisson, binomial and multinomial distributions with whole users.
+/// The engine is generic over this protocol so both modes run the same month-by-month code.
 public protocol Flows {
+    /// The starting count of a stock (initial users, waitlist): as given, or made whole.
+    mutating func initialCount(_ value: Double) -> Double
     /// New signups from paid marketing and referrals, whose expected sum is `mean`.
     mutating func arrivals(mean: Double) -> Double
     /// How many of `count` succeed, each with probability `probability`.
@@ -15,6 +17,9 @@ public protocol Flows {
 /// Expected values: arrivals = mean, successes = count × probability, split = count × share.
 public struct ExpectedFlows: Flows {
     public init() {}
+
+    @inline(__always)
+    public mutating func initialCount(_ value: Double) -> Double { value }
 
     @inline(__always)
     public mutating func arrivals(mean: Double) -> Double { mean }

@@ -11,7 +11,7 @@ public struct MonthRow: Sendable, Hashable {
 
     // Users
     /// U_i(t), accounts per tier in the scenario's order.
-    public var usersByTier: [Double]
+    public var usersByTier: TierValues
     /// N(t) = Σ U_i(t).
     public var users: Double
     /// Σ over paid tiers of U_j(t).

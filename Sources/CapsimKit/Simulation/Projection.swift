@@ -2,14 +2,26 @@
 public struct Projection: Sendable {
     public var scenario: Scenario
     public var rows: [MonthRow]
-    public var events: [ProjectionEvent]
+    public let catalog: EventCatalog
+    /// Events in month order (catalog order within a month).
+    public let events: [ProjectionEvent]
 
     public init(scenario: Scenario, rows: [MonthRow]) {
         self.scenario = scenario
         self.rows = rows
-        var tracker = EventTracker(scenario: scenario)
+        catalog = EventCatalog(scenario: scenario)
+        var tracker = EventMonths(scenario: scenario, catalog: catalog)
         for row in rows { tracker.observe(row) }
-        events = tracker.events
+        let months = tracker.months
+        events = catalog.kinds.indices.filter { months[$0] >= 0 }
+            .sorted { (months[$0], $0) < (months[$1], $1) }
+            .map { [scenario, rows, catalog] index in
+                let month = months[index]
+                return ProjectionEvent(month: month, kind: catalog.kinds[index], key: catalog.keys[index],
+                                       detail: ProjectionEvent.detail(of: catalog.kinds[index], row: rows[month],
+                                                                      previous: month > 0 ? rows[month - 1] : nil,
+                                                                      scenario: scenario))
+            }
     }
 
     /// The lowest cash balance and the first month it is reached.
@@ -30,97 +42,42 @@ public struct Projection: Sendable {
 
 /// Something that happens in a month of a projection: the action calendar is made of these.
 public struct ProjectionEvent: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
-        /// The projection enters phase `phase` (each skipped phase is entered in the same month).
-        case phaseEntered(phase: Int)
-        /// The `when` of milestone `index` holds for the first time.
-        case milestoneReached(index: Int)
-        /// The Supabase plan moves up from plan `from` to plan `to`.
-        case planChanged(from: Int, to: Int)
-        /// Usage first exceeds a quota of hard-limited plan `plan`.
-        case limitBreached(plan: Int, resource: PlanResource)
-        /// Cash first falls below zero.
-        case cashBelowZero
-    }
-
     public var month: Int
-    public var kind: Kind
+    public var kind: EventKind
+    /// A stable identifier of the event, the same in every run of a scenario (see ``EventCatalog``).
+    public var key: String
     /// What happened and why, for people.
     public var detail: String
 
-    /// A stable identifier of the event, the same in every run of a scenario:
-    /// `phase:1`, `milestone:<name>`, `plan:<to>`, `breach:<plan>:<resource>`, `cash_below_zero`.
-    public func key(in scenario: Scenario) -> String {
-        switch kind {
-        case let .phaseEntered(phase): "phase:\(phase)"
-        case let .milestoneReached(index): "milestone:\(scenario.milestones[index].name)"
-        case let .planChanged(_, to): "plan:\(scenario.supabase.plans[to].name)"
-        case let .limitBreached(plan, resource): "breach:\(scenario.supabase.plans[plan].name):\(resource.rawValue)"
-        case .cashBelowZero: "cash_below_zero"
-        }
-    }
-}
-
-/// Finds events month by month, remembering which have already happened.
-public struct EventTracker {
-    public let scenario: Scenario
-    public private(set) var events: [ProjectionEvent] = []
-    private var previous: MonthRow?
-    private var milestonesReached: [Bool]
-    private var breachesSeen: Set<String> = []
-    private var cashWentNegative = false
-
-    public init(scenario: Scenario) {
-        self.scenario = scenario
-        milestonesReached = Array(repeating: false, count: scenario.milestones.count)
-    }
-
-    public mutating func observe(_ row: MonthRow) {
-        defer { previous = row }
-        let firstPhase = previous.map { $0.phase + 1 } ?? 0
-        if row.phase >= firstPhase {
-            for phase in firstPhase...row.phase {
-                events.append(ProjectionEvent(month: row.month, kind: .phaseEntered(phase: phase),
-                    detail: "phase \(phase) \(scenario.phases[phase].name): \(NumberFormat.grouped(row.users)) users, MRR \(NumberFormat.money(row.mrr))"))
-            }
-        }
-        let inputs = row.conditionInputs
-        for (index, milestone) in scenario.milestones.enumerated() where !milestonesReached[index] && milestone.when.holds(for: inputs) {
-            milestonesReached[index] = true
-            let action = milestone.action.isEmpty ? "" : ": \(milestone.action)"
-            events.append(ProjectionEvent(month: row.month, kind: .milestoneReached(index: index),
-                                          detail: "\(milestone.name)\(action)"))
-        }
+    static func detail(of kind: EventKind, row: MonthRow, previous: MonthRow?, scenario: Scenario) -> String {
         let plans = scenario.supabase.plans
-        if let previous, row.planIndex != previous.planIndex {
-            events.append(ProjectionEvent(month: row.month, kind: .planChanged(from: previous.planIndex, to: row.planIndex),
-                detail: "Supabase \(plans[previous.planIndex].name) → \(plans[row.planIndex].name): \(planChangeReason(from: previous.planIndex, row: row))"))
-        }
-        let usage = PlanUsage(row)
-        for (index, plan) in plans.enumerated() where plan.hasHardLimits {
-            for resource in plan.exceededResources(by: usage) where breachesSeen.insert("\(index):\(resource)").inserted {
-                events.append(ProjectionEvent(month: row.month, kind: .limitBreached(plan: index, resource: resource),
-                    detail: "\(plan.name) plan limit breached: \(resource.rawValue) \(Self.amount(usage.amount(of: resource), resource)) > \(Self.amount(plan.quota(resource), resource)) included"))
-            }
-        }
-        if !cashWentNegative, row.cash < 0 {
-            cashWentNegative = true
-            events.append(ProjectionEvent(month: row.month, kind: .cashBelowZero,
-                                          detail: "cash below zero: \(NumberFormat.money(row.cash))"))
+        switch kind {
+        case let .phaseEntered(phase):
+            return "phase \(phase) \(scenario.phases[phase].name): \(NumberFormat.grouped(row.users)) users, MRR \(NumberFormat.money(row.mrr))"
+        case let .milestoneReached(index):
+            let milestone = scenario.milestones[index]
+            return milestone.action.isEmpty ? milestone.name : "\(milestone.name): \(milestone.action)"
+        case let .planChanged(to):
+            let from = previous?.planIndex ?? 0
+            return "Supabase \(plans[from].name) → \(plans[to].name): \(planChangeReason(from: from, row: row, scenario: scenario))"
+        case let .limitBreached(plan, resource):
+            let usage = PlanUsage(row)
+            return "\(plans[plan].name) plan limit breached: \(resource.rawValue) \(amount(usage.amount(of: resource), resource)) > \(amount(plans[plan].quota(resource), resource)) included"
+        case .cashBelowZero:
+            return "cash below zero: \(NumberFormat.money(row.cash))"
         }
     }
 
-    private func planChangeReason(from: Int, row: MonthRow) -> String {
-        let supabase = scenario.supabase
-        let old = supabase.plans[from]
+    private static func planChangeReason(from: Int, row: MonthRow, scenario: Scenario) -> String {
+        let old = scenario.supabase.plans[from]
         let usage = PlanUsage(row)
         if let maxUsers = old.maxUsers, row.users >= maxUsers {
             return "\(NumberFormat.grouped(row.users)) users reached \(old.name)'s max_users (\(NumberFormat.grouped(maxUsers)))"
         }
         if old.hasHardLimits, let resource = old.exceededResources(by: usage).first {
-            return "\(resource.rawValue) \(Self.amount(usage.amount(of: resource), resource)) exceeds \(old.name)'s hard limit of \(Self.amount(old.quota(resource), resource))"
+            return "\(resource.rawValue) \(amount(usage.amount(of: resource), resource)) exceeds \(old.name)'s hard limit of \(amount(old.quota(resource), resource))"
         }
-        let new = supabase.plans[row.planIndex]
+        let new = scenario.supabase.plans[row.planIndex]
         return "cheaper at this usage (\(NumberFormat.money(new.monthlyCost(for: usage))) vs \(NumberFormat.money(old.monthlyCost(for: usage))) a month)"
     }
 

@@ -15,7 +15,7 @@ public enum Simulator {
     /// Runs the model for months 0 … horizon, handing each month's row to `visit` in order.
     public static func simulate<F: Flows>(_ scenario: Scenario, flows: inout F, visit: (MonthRow) -> Void) {
         var engine = Engine(scenario: scenario)
-        var row = engine.initialMonth()
+        var row = engine.initialMonth(flows: &flows)
         visit(row)
         for _ in 0..<scenario.horizonMonths {
             row = engine.nextMonth(after: row, flows: &flows)
@@ -28,35 +28,47 @@ public enum Simulator {
 struct Engine {
     let scenario: Scenario
     let usage: Usage
+    let acquisition: Acquisition
     let paidShares: [Double]
-    let effectiveMessages: [Double]
+    let churn: TierValues
+    let prices: TierValues
+    /// min(messages_per_active_day, daily_quota) per tier.
+    let effectiveMessages: TierValues
+    /// Fee per paid account: price × percent + fixed (0 for the free tier).
+    let feePerAccount: TierValues
     /// data(k) for k = 0 … t: bytes written to the live tables in month k.
     private var dataByMonth: [Double]
     /// Σ data(k) for k ≤ t.
     private var totalData = 0.0
     /// Σ data(k) for the months k ≥ 1 already archived (t − k ≥ A).
     private var archivedData = 0.0
-    private var churnedByTier: [Double]
     private var conversionsByTier: [Double]
 
     init(scenario: Scenario) {
         self.scenario = scenario
         usage = scenario.usage
-        paidShares = scenario.tiers.dropFirst().map(\.share)
-        effectiveMessages = scenario.tiers.map(\.effectiveMessagesPerActiveDay)
+        acquisition = scenario.acquisition
+        let tiers = scenario.tiers
+        paidShares = tiers.dropFirst().map(\.share)
+        churn = TierValues(tiers.map(\.churn))
+        prices = TierValues(tiers.map(\.price))
+        effectiveMessages = TierValues(tiers.map(\.effectiveMessagesPerActiveDay))
+        feePerAccount = TierValues(tiers.enumerated().map { index, tier in
+            index == 0 ? 0 : tier.price * scenario.payments.percent + scenario.payments.fixed
+        })
         dataByMonth = [0]
         dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
-        churnedByTier = Array(repeating: 0, count: scenario.tiers.count)
-        conversionsByTier = Array(repeating: 0, count: max(0, scenario.tiers.count - 1))
+        conversionsByTier = Array(repeating: 0, count: max(0, tiers.count - 1))
     }
 
     /// Month 0: stocks from the initial users; flows, costs and fees 0; cash = cash.initial.
-    mutating func initialMonth() -> MonthRow {
-        let users = scenario.tiers.map(\.initialUsers)
-        let total = users.reduce(0, +)
+    mutating func initialMonth<F: Flows>(flows: inout F) -> MonthRow {
+        var users = TierValues(scenario.tiers.map(\.initialUsers))
+        for index in users.indices { users[index] = flows.initialCount(users[index]) }
+        let total = users.sum
         var row = MonthRow(
             month: 0, date: scenario.start, phase: 0, usersByTier: users, users: total,
-            paidUsers: total - (users.first ?? 0), waitlist: scenario.initialWaitlist, cumulativeSignups: total,
+            paidUsers: total - users[0], waitlist: flows.initialCount(scenario.initialWaitlist), cumulativeSignups: total,
             signups: 0, activated: 0, churned: 0, paidChurned: 0, conversions: 0, paidChurnRate: nil,
             dau: 0, concurrent: 0, messages: 0, messagesPerDay: 0, events: 0, dbBytes: 0, storageBytes: 0, egressBytes: 0,
             mrr: 0, paymentFees: 0, planIndex: 0, supabaseCost: 0, servicesCost: 0, teamCost: 0, complianceCost: 0,
@@ -67,7 +79,6 @@ struct Engine {
 
     /// Month t ≥ 1 from the end-of-month values of t − 1 (MODEL.md §2–6).
     mutating func nextMonth<F: Flows>(after previous: MonthRow, flows: inout F) -> MonthRow {
-        let acquisition = scenario.acquisition
         var row = previous
         row.month = previous.month + 1
         row.date = scenario.start.adding(months: row.month)
@@ -75,6 +86,7 @@ struct Engine {
         // §2 Users: acquisition from end-of-month t − 1 values.
         let spend = marketingSpend(phase: previous.phase)
         let saturation = acquisition.marketSize.map { max(0, 1 - previous.cumulativeSignups / $0) } ?? 1
+        // paid signups + organic signups, in the order MODEL.md writes them.
         let expectedArrivals = spend / acquisition.cac * saturation + acquisition.referralRate * previous.users * saturation
         let arrivals = flows.arrivals(mean: expectedArrivals)
         let fromWaitlist = flows.successes(of: previous.waitlist, probability: acquisition.waitlistConversion)
@@ -83,22 +95,21 @@ struct Engine {
         row.cumulativeSignups = previous.cumulativeSignups + row.signups
         row.activated = flows.successes(of: row.signups, probability: acquisition.activationRate)
 
-        for index in scenario.tiers.indices {
-            churnedByTier[index] = flows.successes(of: previous.usersByTier[index], probability: scenario.tiers[index].churn)
-        }
-        let retainedFree = previous.usersByTier[0] - churnedByTier[0]
+        let churnedFree = flows.successes(of: previous.usersByTier[0], probability: churn[0])
+        let retainedFree = previous.usersByTier[0] - churnedFree
         row.conversions = flows.successes(of: retainedFree, probability: scenario.conversionRate)
-        flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
-
-        row.usersByTier[0] = retainedFree - row.conversions + row.activated
-        row.churned = churnedByTier[0]
-        row.paidChurned = 0
-        for index in scenario.paidTierIndices {
-            row.usersByTier[index] = previous.usersByTier[index] - churnedByTier[index] + conversionsByTier[index - 1]
-            row.paidChurned += churnedByTier[index]
+        if !conversionsByTier.isEmpty {
+            flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
         }
-        row.churned += row.paidChurned
-        row.users = row.usersByTier.reduce(0, +)
+        row.usersByTier[0] = retainedFree - row.conversions + row.activated
+        row.paidChurned = 0
+        for index in 1..<row.usersByTier.count {
+            let churned = flows.successes(of: previous.usersByTier[index], probability: churn[index])
+            row.usersByTier[index] = previous.usersByTier[index] - churned + conversionsByTier[index - 1]
+            row.paidChurned += churned
+        }
+        row.churned = churnedFree + row.paidChurned
+        row.users = row.usersByTier.sum
         row.paidUsers = row.users - row.usersByTier[0]
         row.paidChurnRate = previous.paidUsers > 0 ? row.paidChurned / previous.paidUsers : nil
 
@@ -114,23 +125,26 @@ struct Engine {
         computeStocks(&row, previousPhase: previous.phase, previousPlan: previous.planIndex)
 
         // §5 Costs.
-        let plan = scenario.supabase.plans[row.planIndex]
-        row.supabaseCost = plan.monthlyCost(for: PlanUsage(row))
+        row.supabaseCost = scenario.supabase.plans[row.planIndex].monthlyCost(for: PlanUsage(row))
         let inputs = row.conditionInputs
-        row.servicesCost = scenario.services.reduce(0) { sum, service in
-            service.when.holds(for: inputs) ? sum + service.monthly + service.perUser * row.users : sum
+        var services = 0.0
+        for service in scenario.services where service.when.holds(for: inputs) {
+            services += service.monthly + service.perUser * row.users
         }
-        row.teamCost = scenario.team.reduce(0) { sum, role in
-            sum + role.monthlyCost * (role.headcount.last { $0.when.holds(for: inputs) }?.count ?? 0)
+        row.servicesCost = services
+        var team = 0.0
+        for role in scenario.team {
+            if let step = role.headcount.last(where: { $0.when.holds(for: inputs) }) { team += role.monthlyCost * step.count }
         }
-        row.complianceCost = scenario.compliance.reduce(0) { sum, item in
-            item.when.holds(for: inputs) ? sum + item.annual / 12 : sum
-        }
+        row.teamCost = team
+        var compliance = 0.0
+        for item in scenario.compliance where item.when.holds(for: inputs) { compliance += item.annual / 12 }
+        row.complianceCost = compliance
         row.marketing = spend
         row.variableCost = row.messages * usage.costPerMessage
-        row.paymentFees = scenario.tiers.indices.dropFirst().reduce(0) { sum, index in
-            sum + row.usersByTier[index] * (scenario.tiers[index].price * scenario.payments.percent + scenario.payments.fixed)
-        }
+        var fees = 0.0
+        for index in 1..<row.usersByTier.count { fees += row.usersByTier[index] * feePerAccount[index] }
+        row.paymentFees = fees
         row.infraCost = row.supabaseCost + row.servicesCost
         row.totalCost = row.infraCost + row.teamCost + row.complianceCost + row.marketing + row.variableCost + row.paymentFees
 
@@ -150,7 +164,9 @@ struct Engine {
             + (usage.archiveTo == .database ? archived : 0)
         row.storageBytes = row.cumulativeSignups * usage.storagePerAccount + (usage.archiveTo == .storage ? archived : 0)
 
-        row.mrr = scenario.paidTierIndices.reduce(0) { $0 + row.usersByTier[$1] * scenario.tiers[$1].price }
+        var mrr = 0.0
+        for index in 1..<row.usersByTier.count { mrr += row.usersByTier[index] * prices[index] }
+        row.mrr = mrr
 
         let inputs = row.conditionInputs
         let reached = scenario.phases.lastIndex { $0.when.holds(for: inputs) } ?? 0
@@ -159,9 +175,9 @@ struct Engine {
     }
 
     /// Σ_i U_i × stickiness × min(messages_per_active_day_i, daily_quota_i).
-    private func messagesPerDay(_ usersByTier: [Double]) -> Double {
+    private func messagesPerDay(_ usersByTier: TierValues) -> Double {
         var total = 0.0
-        for index in usersByTier.indices { total += usersByTier[index] * effectiveMessages[index] }
+        for index in 0..<usersByTier.count { total += usersByTier[index] * effectiveMessages[index] }
         return total * usage.stickiness
     }
 

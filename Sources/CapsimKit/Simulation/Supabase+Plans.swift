@@ -18,6 +18,7 @@ public struct PlanUsage: Sendable, Hashable {
     }
 
     /// Usage of `resource` in its model unit (bytes, or accounts for MAU).
+    @inline(__always)
     public func amount(of resource: PlanResource) -> Double {
         switch resource {
         case .db: dbBytes
@@ -43,16 +44,22 @@ extension SupabasePlan {
         return cost
     }
 
+    /// Whether usage of `resource` is above this plan's quota.
+    @inline(__always)
+    public func isExceeded(_ resource: PlanResource, by usage: PlanUsage) -> Bool {
+        usage.amount(of: resource) > quota(resource)
+    }
+
     /// Resources whose usage is above this plan's quota.
     public func exceededResources(by usage: PlanUsage) -> [PlanResource] {
-        PlanResource.allCases.filter { usage.amount(of: $0) > quota($0) }
+        PlanResource.allCases.filter { isExceeded($0, by: usage) }
     }
 
     /// Whether the plan can serve this month: below `max_users` (if set) and, for a
     /// hard-limited plan, within every quota.
     public func fits(_ usage: PlanUsage) -> Bool {
         if let maxUsers, usage.mau >= maxUsers { return false }
-        return !hasHardLimits || exceededResources(by: usage).isEmpty
+        return !hasHardLimits || !PlanResource.allCases.contains { isExceeded($0, by: usage) }
     }
 }
 
