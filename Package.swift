@@ -13,21 +13,26 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // GSL as a C module: the system's libgsl (apt package libgsl-dev, installed by `make`).
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        // The only module that touches GSL: random numbers, distributions, statistics, fitting.
+        .target(name: "GSLKit", dependencies: ["CGSL"]),
         // The engine: scenario loading and validation, the projection, report rendering.
         // It never prints; the executable renders what it returns.
         .target(
             name: "CapsimKit",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["GSLKit", .product(name: "Yams", package: "Yams")]
         ),
         // The command-line tool: parses arguments, calls CapsimKit, writes output.
         .executableTarget(
             name: "capsim",
             dependencies: [
                 "CapsimKit",
+                "GSLKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CapsimKitTests", dependencies: ["CapsimKit"], exclude: ["Snapshots"]),
+        .testTarget(name: "CapsimKitTests", dependencies: ["CapsimKit", "GSLKit"], exclude: ["Snapshots"]),
         // End-to-end tests run the built `capsim` binary; the dependency makes `swift test` build it.
         .testTarget(name: "CapsimCLITests", dependencies: ["capsim"], exclude: ["Fixtures"]),
     ],

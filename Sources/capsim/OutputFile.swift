@@ -1,28 +1,69 @@
 import Foundation
 
 /// Writes a file so that it appears complete or not at all: the text goes to a temporary file
-/// in the same directory, which is then renamed over the destination.
-enum OutputFile {
-    static func write(_ text: String, to path: String) throws(ToolError) {
+/// in the same directory, which is renamed over the destination only when complete.
+final class OutputFile {
+    let path: String
+    private let temporary: URL
+    private let handle: FileHandle
+    private var buffer = Data()
+    private var isFinished = false
+
+    /// Creates the temporary file next to `path`.
+    init(path: String) throws(ToolError) {
+        self.path = path
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ToolError(description: "cannot write '\(path)': the directory '\(directory.path)' does not exist")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw ToolError(description: "cannot write '\(path)': \(reason)")
-            }
-        } catch let error as ToolError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ToolError(description: "cannot write '\(path)': \(error.localizedDescription)")
+        temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temporary) else {
+            throw ToolError(description: "cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
+        self.handle = handle
+    }
+
+    deinit {
+        if !isFinished { discard() }
+    }
+
+    /// Appends text (buffered).
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    private func flush() {
+        handle.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, closes and renames the file into place.
+    func commit() throws(ToolError) {
+        flush()
+        try? handle.close()
+        isFinished = true
+        if rename(temporary.path, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw ToolError(description: "cannot write '\(path)': \(reason)")
+        }
+    }
+
+    /// Removes the temporary file; the destination is left as it was.
+    func discard() {
+        isFinished = true
+        try? handle.close()
+        try? FileManager.default.removeItem(at: temporary)
+    }
+
+    /// Writes `text` to `path` atomically.
+    static func write(_ text: String, to path: String) throws(ToolError) {
+        let file = try OutputFile(path: path)
+        file.write(text)
+        try file.commit()
     }
 }

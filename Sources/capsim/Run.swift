@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapsimKit
 import Foundation
+import GSLKit
 
 /// Output formats of `capsim run`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -22,9 +23,18 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Project a scenario month by month and report it.",
         discussion: """
-        Formats: table (the summary a planner reads first: phase timeline, action calendar, \
-        cash, unit economics), markdown (the same summary), csv (one row per month, every \
-        metric, full precision), json (the resolved scenario, every month, every event). \
+        Deterministic by default: every distribution at its mean. Formats: table (the \
+        summary a planner reads first: phase timeline, action calendar, cash, unit \
+        economics), markdown (the same summary), csv (one row per month, every metric, full \
+        precision), json (the resolved scenario, every month, every event).
+
+        Monte Carlo with --runs, --seed or --monte-carlo (the scenario's monte_carlo \
+        settings): each run draws every uncertain input, then simulates whole users with \
+        random flows. Then table/markdown give percentiles and event probabilities, csv \
+        gives the bands (month,date,metric,mean,p5,p25,p50,p75,p95), json everything; \
+        --bands and --runs-csv write bands.csv and runs.csv as well. Results are identical \
+        for any --threads.
+
         With --output and no --format, the file's extension picks the format (.csv, .json, .md).
         """)
 
@@ -42,27 +52,79 @@ struct Run: ParsableCommand {
     @Option(help: "Write to this file (atomically: it is replaced only by a complete file) instead of standard output.")
     var output: String?
 
+    @Flag(name: .customLong("monte-carlo"), help: "Run Monte Carlo with the scenario's monte_carlo settings (runs, seed).")
+    var monteCarlo = false
+
+    @Option(help: "Monte Carlo runs (default: the scenario's monte_carlo.runs).")
+    var runs: Int?
+
+    @Option(help: "Monte Carlo seed (default: the scenario's monte_carlo.seed).")
+    var seed: UInt64?
+
+    @Option(help: "Worker threads for Monte Carlo (default: all cores). Results do not depend on it.")
+    var threads: Int?
+
+    @Option(help: "Also write the Monte Carlo bands CSV to this file.")
+    var bands: String?
+
+    @Option(name: .customLong("runs-csv"), help: "Also write one CSV row per Monte Carlo run (drawn inputs, outcomes, event months) to this file, streamed.")
+    var runsCSV: String?
+
+    var isMonteCarlo: Bool { monteCarlo || runs != nil || seed != nil }
+
     func validate() throws {
         if let months, !(1...1200).contains(months) {
             throw ValidationError("--months must be between 1 and 1200, got \(months)")
+        }
+        if let runs, runs < 1 { throw ValidationError("--runs must be at least 1, got \(runs)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if !isMonteCarlo, bands != nil || runsCSV != nil || threads != nil {
+            throw ValidationError("--bands, --runs-csv and --threads need Monte Carlo: add --runs N or --monte-carlo")
         }
     }
 
     func run() throws {
         var scenario = try Scenario.load(path: scenario, overrides: overrides.values)
         if let months { scenario.horizonMonths = months }
-        let projection = Simulator.project(scenario)
         let format = format ?? output.flatMap { OutputFormat(pathExtension: ($0 as NSString).pathExtension) } ?? .table
-        let text = switch format {
+        let text = isMonteCarlo ? try monteCarloReport(scenario, format: format) : deterministicReport(scenario, format: format)
+        if let output {
+            try OutputFile.write(text, to: output)
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    private func deterministicReport(_ scenario: Scenario, format: OutputFormat) -> String {
+        let projection = Simulator.project(scenario)
+        return switch format {
         case .table: projection.summary().plainText()
         case .markdown: projection.summary().markdown()
         case .csv: projection.csv()
         case .json: projection.json().serialized()
         }
-        if let output {
-            try OutputFile.write(text, to: output)
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private func monteCarloReport(_ scenario: Scenario, format: OutputFormat) throws -> String {
+        let options = MonteCarloOptions(runs: runs ?? scenario.monteCarlo.runs, seed: seed ?? scenario.monteCarlo.seed,
+                                        threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let runsFile = try runsCSV.map { path throws(ToolError) in try OutputFile(path: path) }
+        let bandsFile = try bands.map { path throws(ToolError) in try OutputFile(path: path) }
+        runsFile?.write(RunsCSV.header(for: scenario, catalog: EventCatalog(scenario: scenario)))
+        let progress = ProgressBar(label: "runs")
+        let result = MonteCarlo.simulate(
+            scenario, options: options,
+            onRun: runsFile.map { file in { record in file.write(RunsCSV.row(record)) } },
+            progress: { progress.update(done: $0, total: $1) })
+        progress.finish()
+        bandsFile?.write(result.bandsCSV())
+        try runsFile?.commit()
+        try bandsFile?.commit()
+        return switch format {
+        case .table: result.summary().plainText()
+        case .markdown: result.summary().markdown()
+        case .csv: result.bandsCSV()
+        case .json: result.json().serialized()
         }
     }
 }

@@ -1,8 +1,8 @@
 /// A column of the monthly export (CSV and JSON `months`), in the documented order.
 public struct MonthlyColumn: Sendable {
     public enum Value: Sendable {
-        /// A numeric column; nil where the value is undefined (e.g. gross margin without revenue).
-        case numeric(@Sendable (MonthRow) -> Double?)
+        /// A numeric column; undefined values (e.g. gross margin without revenue) are empty cells.
+        case numeric(Metric)
         /// A text column (date, plan name).
         case label(@Sendable (MonthRow) -> String)
     }
@@ -10,22 +10,23 @@ public struct MonthlyColumn: Sendable {
     public let name: String
     public let value: Value
 
-    public var isNumeric: Bool {
-        if case .numeric = value { return true }
-        return false
+    /// The metric of a numeric column.
+    public var metric: Metric? {
+        if case let .numeric(metric) = value { return metric }
+        return nil
     }
 
     /// The cell text for `row`: numbers in round-trip form, empty when undefined.
     public func cell(_ row: MonthRow) -> String {
         switch value {
-        case let .numeric(number): CSVWriter.cell(number(row))
+        case let .numeric(metric): CSVWriter.cell(metric.value(in: row))
         case let .label(text): text(row)
         }
     }
 
     public func json(_ row: MonthRow) -> JSONValue {
         switch value {
-        case let .numeric(number): .number(number(row))
+        case let .numeric(metric): .number(metric.value(in: row))
         case let .label(text): .string(text(row))
         }
     }
@@ -33,46 +34,37 @@ public struct MonthlyColumn: Sendable {
     /// Every column of the monthly export for `scenario` (one `users_<tier>` column per tier, in file order).
     public static func all(for scenario: Scenario) -> [MonthlyColumn] {
         let planNames = scenario.supabase.plans.map(\.name)
-        func number(_ name: String, _ value: @escaping @Sendable (MonthRow) -> Double?) -> MonthlyColumn {
-            MonthlyColumn(name: name, value: .numeric(value))
-        }
+        func number(_ name: String, _ metric: Metric) -> MonthlyColumn { MonthlyColumn(name: name, value: .numeric(metric)) }
         var columns = [
-            number("month") { Double($0.month) },
+            number("month", .month),
             MonthlyColumn(name: "date", value: .label { $0.date.description }),
-            number("phase") { Double($0.phase) },
-            number("users_total") { $0.users },
+            number("phase", .phase),
+            number("users_total", .usersTotal),
         ]
-        for (index, tier) in scenario.tiers.enumerated() {
-            columns.append(number("users_\(tier.name)") { $0.usersByTier[index] })
-        }
+        columns += scenario.tiers.indices.map { number("users_\(scenario.tiers[$0].name)", .usersTier($0)) }
         columns += [
-            number("paid_users") { $0.paidUsers },
-            number("signups") { $0.signups },
-            number("activated") { $0.activated },
-            number("churned") { $0.churned },
-            number("conversions") { $0.conversions },
-            number("dau") { $0.dau },
-            number("messages") { $0.messages },
-            number("messages_per_day") { $0.messagesPerDay },
-            number("db_bytes") { $0.dbBytes },
-            number("storage_bytes") { $0.storageBytes },
-            number("egress_bytes") { $0.egressBytes },
-            number("mrr_usd") { $0.mrr },
-            number("payment_fees_usd") { $0.paymentFees },
+            number("paid_users", .paidUsers), number("signups", .signups), number("activated", .activated),
+            number("churned", .churned), number("conversions", .conversions), number("dau", .dau),
+            number("messages", .messages), number("messages_per_day", .messagesPerDay),
+            number("db_bytes", .dbBytes), number("storage_bytes", .storageBytes), number("egress_bytes", .egressBytes),
+            number("mrr_usd", .mrr), number("payment_fees_usd", .paymentFees),
             MonthlyColumn(name: "supabase_plan", value: .label { planNames[$0.planIndex] }),
-            number("supabase_usd") { $0.supabaseCost },
-            number("services_usd") { $0.servicesCost },
-            number("team_usd") { $0.teamCost },
-            number("compliance_usd") { $0.complianceCost },
-            number("marketing_usd") { $0.marketing },
-            number("variable_usd") { $0.variableCost },
-            number("infra_usd") { $0.infraCost },
-            number("total_cost_usd") { $0.totalCost },
-            number("cash_usd") { $0.cash },
-            number("gross_margin") { $0.grossMargin },
-            number("cost_per_user_usd") { $0.costPerUser },
+            number("supabase_usd", .supabaseCost), number("services_usd", .servicesCost), number("team_usd", .teamCost),
+            number("compliance_usd", .complianceCost), number("marketing_usd", .marketing),
+            number("variable_usd", .variableCost), number("infra_usd", .infraCost), number("total_cost_usd", .totalCost),
+            number("cash_usd", .cash), number("gross_margin", .grossMargin), number("cost_per_user_usd", .costPerUser),
         ]
         return columns
+    }
+
+    /// The numeric columns only (the series of Monte Carlo bands), in export order.
+    public static func numeric(for scenario: Scenario) -> [(name: String, metric: Metric)] {
+        // A plain loop: the equivalent compactMap crashes the Swift 6.3 optimizer (CopyPropagation).
+        var result: [(name: String, metric: Metric)] = []
+        for column in all(for: scenario) {
+            if case let .numeric(metric) = column.value { result.append((column.name, metric)) }
+        }
+        return result
     }
 }
 

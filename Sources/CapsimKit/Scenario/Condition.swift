@@ -42,29 +42,47 @@ public struct ConditionInputs: Sendable {
 }
 
 /// A `when`: metric thresholds that must all hold. An empty condition always holds.
+///
+/// The clauses are stored inline (a metric appears at most once, so nine fit), so that
+/// the engine evaluates conditions without touching the heap.
 public struct Condition: Sendable, Hashable, CustomStringConvertible {
     public struct Clause: Sendable, Hashable {
         public var metric: ConditionMetric
         public var threshold: Double
     }
 
-    public var clauses: [Clause]
+    private var storage: InlineArray<9, Clause>
+    private var count: Int
 
     public static let always = Condition(clauses: [])
 
+    /// - Precondition: each metric appears at most once.
     public init(clauses: [Clause]) {
-        self.clauses = clauses
+        precondition(clauses.count <= 9 && Set(clauses.map(\.metric)).count == clauses.count)
+        storage = InlineArray(repeating: Clause(metric: .usersAtLeast, threshold: 0))
+        count = clauses.count
+        for (index, clause) in clauses.enumerated() { storage[index] = clause }
     }
 
+    /// The tested metrics and their thresholds, in the order they were written.
+    public var clauses: [Clause] { (0..<count).map { storage[$0] } }
+
+    @inline(__always)
     public func holds(for inputs: ConditionInputs) -> Bool {
-        clauses.allSatisfy { clause in
+        for index in 0..<count {
+            let clause = storage[index]
             let value = inputs.value(of: clause.metric)
-            return clause.metric == .churnAtMost ? value <= clause.threshold : value >= clause.threshold
+            if clause.metric == .churnAtMost ? !(value <= clause.threshold) : !(value >= clause.threshold) { return false }
         }
+        return true
     }
+
+    public static func == (lhs: Condition, rhs: Condition) -> Bool { lhs.clauses == rhs.clauses }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(clauses) }
 
     public var description: String {
-        clauses.isEmpty ? "always" : clauses.map { "\($0.metric.rawValue): \(NumberFormat.plain($0.threshold))" }
+        count == 0 ? "always" : clauses.map { "\($0.metric.rawValue): \(NumberFormat.plain($0.threshold))" }
             .joined(separator: ", ")
     }
 }

@@ -46,9 +46,11 @@ public struct ConfigNode: Sendable {
     }
 
     /// Overlays `other` on this node: mappings merge key by key (recursively),
-    /// anything else (scalars, lists) is replaced by `other`.
+    /// anything else (scalars, lists) is replaced by `other`. A distribution
+    /// (`{dist: ...}`) is a value, not a mapping of settings: it replaces whole.
     public func merged(with other: ConfigNode) -> ConfigNode {
-        guard case var .mapping(base) = value, case let .mapping(overrides) = other.value else {
+        guard case var .mapping(base) = value, case let .mapping(overrides) = other.value,
+              self["dist"] == nil, other["dist"] == nil else {
             return other
         }
         for entry in overrides {

@@ -60,6 +60,7 @@ public struct EventMonths: Sendable {
     /// Month of each catalog event; -1 while it has not happened.
     public private(set) var months: [Int]
     private let scenario: Scenario
+    private let milestoneConditions: ConditionTable
     private let phaseBase: Int
     private let milestoneBase: Int
     private let planBase: Int
@@ -70,6 +71,9 @@ public struct EventMonths: Sendable {
 
     public init(scenario: Scenario, catalog: EventCatalog) {
         self.scenario = scenario
+        var conditions = ConditionTable()
+        for milestone in scenario.milestones { _ = conditions.add(milestone.when) }
+        milestoneConditions = conditions
         months = Array(repeating: -1, count: catalog.count)
         phaseBase = 0
         milestoneBase = scenario.phases.count
@@ -87,7 +91,7 @@ public struct EventMonths: Sendable {
         if !scenario.milestones.isEmpty {
             let inputs = row.conditionInputs
             for index in scenario.milestones.indices where months[milestoneBase + index] < 0 {
-                if scenario.milestones[index].when.holds(for: inputs) { months[milestoneBase + index] = row.month }
+                if milestoneConditions.holds(index, for: inputs) { months[milestoneBase + index] = row.month }
             }
         }
         if row.planIndex != previousPlan {

@@ -25,10 +25,16 @@ public enum Simulator {
 }
 
 /// The engine's state between months, and the formulas of one month.
+///
+/// Everything the month loop reads is copied at init into flat arrays of plain values
+/// (conditions are stored inline), so that a month touches no reference counts: Monte
+/// Carlo runs this loop millions of times.
 struct Engine {
     let scenario: Scenario
     let usage: Usage
     let acquisition: Acquisition
+    let conversionRate: Double
+    let initialCash: Double
     let paidShares: [Double]
     let churn: TierValues
     let prices: TierValues
@@ -36,6 +42,17 @@ struct Engine {
     let effectiveMessages: TierValues
     /// Fee per paid account: price × percent + fixed (0 for the free tier).
     let feePerAccount: TierValues
+    /// spend(p) for each phase p: its own entry, else the nearest lower phase's, else 0.
+    let spendByPhase: [Double]
+    /// Every condition of phases, services, team and compliance; the arrays below refer to it by index.
+    let conditions: ConditionTable
+    let phaseConditions: [Int]
+    let services: [(monthly: Double, perUser: Double, when: Int)]
+    /// Headcount steps of all roles in file order; a later holding step of a role replaces an earlier one.
+    let teamSteps: [(role: Int, count: Double, when: Int)]
+    let roleCosts: [Double]
+    let compliance: [(monthly: Double, when: Int)]
+    let supabase: Supabase
     /// data(k) for k = 0 … t: bytes written to the live tables in month k.
     private var dataByMonth: [Double]
     /// Σ data(k) for k ≤ t.
@@ -43,11 +60,14 @@ struct Engine {
     /// Σ data(k) for the months k ≥ 1 already archived (t − k ≥ A).
     private var archivedData = 0.0
     private var conversionsByTier: [Double]
+    private var headcount: [Double]
 
     init(scenario: Scenario) {
         self.scenario = scenario
         usage = scenario.usage
         acquisition = scenario.acquisition
+        conversionRate = scenario.conversionRate
+        initialCash = scenario.initialCash
         let tiers = scenario.tiers
         paidShares = tiers.dropFirst().map(\.share)
         churn = TierValues(tiers.map(\.churn))
@@ -56,9 +76,27 @@ struct Engine {
         feePerAccount = TierValues(tiers.enumerated().map { index, tier in
             index == 0 ? 0 : tier.price * scenario.payments.percent + scenario.payments.fixed
         })
+        spendByPhase = scenario.phases.indices.map { phase in
+            var best: MarketingSpend?
+            for entry in scenario.marketing where entry.phase <= phase && entry.phase >= (best?.phase ?? -1) {
+                best = entry
+            }
+            return best?.spend ?? 0
+        }
+        var conditions = ConditionTable()
+        phaseConditions = scenario.phases.map { conditions.add($0.when) }
+        services = scenario.services.map { ($0.monthly, $0.perUser, conditions.add($0.when)) }
+        teamSteps = scenario.team.enumerated().flatMap { role, entry in
+            entry.headcount.map { (role, $0.count, conditions.add($0.when)) }
+        }
+        roleCosts = scenario.team.map(\.monthlyCost)
+        compliance = scenario.compliance.map { ($0.annual / 12, conditions.add($0.when)) }
+        self.conditions = conditions
+        supabase = scenario.supabase
         dataByMonth = [0]
         dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
         conversionsByTier = Array(repeating: 0, count: max(0, tiers.count - 1))
+        headcount = Array(repeating: 0, count: scenario.team.count)
     }
 
     /// Month 0: stocks from the initial users; flows, costs and fees 0; cash = cash.initial.
@@ -72,7 +110,7 @@ struct Engine {
             signups: 0, activated: 0, churned: 0, paidChurned: 0, conversions: 0, paidChurnRate: nil,
             dau: 0, concurrent: 0, messages: 0, messagesPerDay: 0, events: 0, dbBytes: 0, storageBytes: 0, egressBytes: 0,
             mrr: 0, paymentFees: 0, planIndex: 0, supabaseCost: 0, servicesCost: 0, teamCost: 0, complianceCost: 0,
-            marketing: 0, variableCost: 0, infraCost: 0, totalCost: 0, cash: scenario.initialCash)
+            marketing: 0, variableCost: 0, infraCost: 0, totalCost: 0, cash: initialCash)
         computeStocks(&row, previousPhase: 0, previousPlan: 0)
         return row
     }
@@ -84,7 +122,7 @@ struct Engine {
         row.date = scenario.start.adding(months: row.month)
 
         // §2 Users: acquisition from end-of-month t − 1 values.
-        let spend = marketingSpend(phase: previous.phase)
+        let spend = spendByPhase[previous.phase]
         let saturation = acquisition.marketSize.map { max(0, 1 - previous.cumulativeSignups / $0) } ?? 1
         // paid signups + organic signups, in the order MODEL.md writes them.
         let expectedArrivals = spend / acquisition.cac * saturation + acquisition.referralRate * previous.users * saturation
@@ -97,7 +135,7 @@ struct Engine {
 
         let churnedFree = flows.successes(of: previous.usersByTier[0], probability: churn[0])
         let retainedFree = previous.usersByTier[0] - churnedFree
-        row.conversions = flows.successes(of: retainedFree, probability: scenario.conversionRate)
+        row.conversions = flows.successes(of: retainedFree, probability: conversionRate)
         if !conversionsByTier.isEmpty {
             flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
         }
@@ -125,20 +163,20 @@ struct Engine {
         computeStocks(&row, previousPhase: previous.phase, previousPlan: previous.planIndex)
 
         // §5 Costs.
-        row.supabaseCost = scenario.supabase.plans[row.planIndex].monthlyCost(for: PlanUsage(row))
+        row.supabaseCost = supabase.plans[row.planIndex].monthlyCost(for: PlanUsage(row))
         let inputs = row.conditionInputs
         var services = 0.0
-        for service in scenario.services where service.when.holds(for: inputs) {
+        for service in self.services where conditions.holds(service.when, for: inputs) {
             services += service.monthly + service.perUser * row.users
         }
         row.servicesCost = services
+        for index in headcount.indices { headcount[index] = 0 }
+        for step in teamSteps where conditions.holds(step.when, for: inputs) { headcount[step.role] = step.count }
         var team = 0.0
-        for role in scenario.team {
-            if let step = role.headcount.last(where: { $0.when.holds(for: inputs) }) { team += role.monthlyCost * step.count }
-        }
+        for index in headcount.indices { team += roleCosts[index] * headcount[index] }
         row.teamCost = team
         var compliance = 0.0
-        for item in scenario.compliance where item.when.holds(for: inputs) { compliance += item.annual / 12 }
+        for item in self.compliance where conditions.holds(item.when, for: inputs) { compliance += item.monthly }
         row.complianceCost = compliance
         row.marketing = spend
         row.variableCost = row.messages * usage.costPerMessage
@@ -169,9 +207,10 @@ struct Engine {
         row.mrr = mrr
 
         let inputs = row.conditionInputs
-        let reached = scenario.phases.lastIndex { $0.when.holds(for: inputs) } ?? 0
+        var reached = 0
+        for phase in phaseConditions.indices where conditions.holds(phaseConditions[phase], for: inputs) { reached = phase }
         row.phase = max(previousPhase, reached)
-        row.planIndex = max(previousPlan, scenario.supabase.choosePlan(for: PlanUsage(row)))
+        row.planIndex = max(previousPlan, supabase.choosePlan(for: PlanUsage(row)))
     }
 
     /// Σ_i U_i × stickiness × min(messages_per_active_day_i, daily_quota_i).
@@ -188,14 +227,5 @@ struct Engine {
             archivedData += dataByMonth[month - months]
         }
         return (totalData - archivedData, archivedData)
-    }
-
-    /// spend(t): the marketing spend of `phase`, or of the nearest lower phase with one, else 0.
-    private func marketingSpend(phase: Int) -> Double {
-        var best: MarketingSpend?
-        for entry in scenario.marketing where entry.phase <= phase && entry.phase >= (best?.phase ?? -1) {
-            best = entry
-        }
-        return best?.spend ?? 0
     }
 }

@@ -17,6 +17,13 @@ public enum NumberFormat {
         return plain(Double(String(format: "%.12g", value)) ?? value)
     }
 
+    /// A parameter value for people: 4 significant digits (`0.015`, `5.829`, `1,200`).
+    public static func significant(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        if abs(value) >= 1000 { return grouped(value) }
+        return plain(Double(String(format: "%.4g", value)) ?? value)
+    }
+
     /// A rounded figure with thousands separators: `12,345`, `1.5` (for people, not exports).
     public static func grouped(_ value: Double, decimals: Int = 0) -> String {
         guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "∞" : "-∞") }

@@ -1,0 +1,58 @@
+import GSLKit
+
+/// How to run a Monte Carlo simulation.
+public struct MonteCarloOptions: Sendable {
+    /// Runs to simulate.
+    public var runs: Int
+    /// Run r's random stream depends only on (seed, r).
+    public var seed: UInt64
+    /// Worker threads; results are identical for any count.
+    public var threads: Int
+    /// The GSL generator algorithm.
+    public var algorithm: RandomGenerator.Algorithm
+    /// Runs kept whole for quantiles: all of them up to this many, a uniform sample beyond.
+    public var sampleCapacity: Int
+
+    public init(runs: Int, seed: UInt64, threads: Int, algorithm: RandomGenerator.Algorithm = .taus2,
+                sampleCapacity: Int = 2048) {
+        self.runs = runs
+        self.seed = seed
+        self.threads = max(1, threads)
+        self.algorithm = algorithm
+        self.sampleCapacity = max(1, sampleCapacity)
+    }
+
+    /// Runs are simulated in fixed blocks of this many; a block is the unit of work of a thread
+    /// and of summation order, so that sums do not depend on the number of threads.
+    static let blockSize = 64
+    /// Blocks simulated between two folds (and progress reports).
+    static let blocksPerWave = 32
+
+    /// The 32-bit seed of run `run`'s generator: a bijection of the run index mixed with the
+    /// scenario seed, so that distinct runs of one seed never share a stream.
+    public func streamSeed(run: Int) -> UInt {
+        var z = seed &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        // murmur3's 32-bit finalizer: a bijection on UInt32.
+        var h = UInt32(truncatingIfNeeded: run) &+ UInt32(truncatingIfNeeded: z)
+        h ^= h >> 16
+        h = h &* 0x85EB_CA6B
+        h ^= h >> 13
+        h = h &* 0xC2B2_AE35
+        h ^= h >> 16
+        return UInt(h) | (UInt(UInt32(truncatingIfNeeded: z >> 32)) << 32)
+    }
+}
+
+/// One run's drawn inputs and outcomes: a row of `runs.csv`.
+public struct RunRecord: Sendable {
+    public var run: Int
+    /// Drawn value of each uncertain parameter, in the scenario's order.
+    public var parameters: [Double]
+    /// The last month's row.
+    public var horizon: MonthRow
+    /// Month of each catalog event; -1 when it does not happen within the horizon.
+    public var eventMonths: [Int]
+}

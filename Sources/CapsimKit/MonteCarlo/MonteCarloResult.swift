@@ -1,0 +1,194 @@
+import Foundation
+import GSLKit
+
+/// The percentiles capsim reports for a distribution of outcomes.
+public struct Quantiles: Sendable, Hashable {
+    public var p5: Double
+    public var p25: Double
+    public var p50: Double
+    public var p75: Double
+    public var p95: Double
+
+    /// Quantiles of `values` (sorted here with GSL); nil for no values.
+    public init?(_ values: [Double]) {
+        guard !values.isEmpty else { return nil }
+        var sorted = values
+        Statistics.sort(&sorted)
+        func q(_ f: Double) -> Double { Statistics.quantile(sorted: sorted, fraction: f)! }
+        self.init(p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95))
+    }
+
+    public init(p5: Double, p25: Double, p50: Double, p75: Double, p95: Double) {
+        self.p5 = p5
+        self.p25 = p25
+        self.p50 = p50
+        self.p75 = p75
+        self.p95 = p95
+    }
+}
+
+/// One band of `bands.csv`: a metric's mean and percentiles across runs in one month.
+public struct Band: Sendable, Hashable {
+    /// Mean over every run in which the metric is defined; nil if it never is.
+    public var mean: Double?
+    /// Percentiles over the sampled runs; nil if the metric is never defined.
+    public var quantiles: Quantiles?
+}
+
+/// How often, and when, an event happens across runs.
+public struct EventStatistics: Sendable, Hashable {
+    public var kind: EventKind
+    public var key: String
+    /// Runs in which the event happens within the horizon.
+    public var runs: Int
+    /// runs / all runs.
+    public var share: Double
+    /// Percentiles of its month among the runs in which it happens (exact, from all runs).
+    public var month: Quantiles?
+    /// Runs in which it happens in each month 0 … horizon.
+    public var histogram: [Int]
+
+    /// Share of all runs in which the event happens in month `month` or earlier.
+    public func share(byMonth month: Int, of totalRuns: Int) -> Double {
+        guard totalRuns > 0 else { return 0 }
+        return Double(histogram.prefix(max(0, month + 1)).reduce(0, +)) / Double(totalRuns)
+    }
+}
+
+/// The phase timeline across runs: when each phase is entered and where the product stands then.
+public struct PhaseStatistics: Sendable, Hashable {
+    public var phase: Int
+    public var name: String
+    /// Share of runs entering the phase within the horizon.
+    public var share: Double
+    public var month: Quantiles?
+    /// Percentiles over the sampled runs that enter the phase.
+    public var users: Quantiles?
+    public var mrr: Quantiles?
+    public var totalCost: Quantiles?
+}
+
+/// The outcome of ``MonteCarlo/simulate(_:options:onRun:progress:)``.
+public struct MonteCarloResult: Sendable {
+    public let scenario: Scenario
+    public let options: MonteCarloOptions
+    public let catalog: EventCatalog
+    /// Names of the numeric monthly columns, the series of ``bands()``.
+    public let seriesNames: [String]
+    public let months: Int
+    /// Runs simulated.
+    public let runs: Int
+    /// Runs kept whole for percentiles (all runs when there are few enough).
+    public var sampledRuns: Int { sample.capacity }
+    private let metrics: [Metric]
+    private let sums: [Double]
+    private let counts: [Int32]
+    private let histogram: [Int32]
+    private let sample: SampleStore
+
+    init(scenario: Scenario, options: MonteCarloOptions, layout: Layout, totals: BlockAccumulator, sample: SampleStore) {
+        self.scenario = scenario
+        self.options = options
+        catalog = layout.catalog
+        seriesNames = layout.names
+        metrics = layout.metrics
+        months = layout.months
+        runs = totals.runs
+        sums = totals.sums
+        counts = totals.counts
+        histogram = totals.eventHistogram
+        self.sample = sample
+    }
+
+    /// Index of a series by its column name (`mrr_usd`, …).
+    public func seriesIndex(_ name: String) -> Int? { seriesNames.firstIndex(of: name) }
+
+    /// Mean of series `metric` in `month` over the runs where it is defined.
+    public func mean(month: Int, metric: Int) -> Double? {
+        let index = month * metrics.count + metric
+        return counts[index] > 0 ? sums[index] / Double(counts[index]) : nil
+    }
+
+    /// Percentiles of series `metric` in `month` over the sampled runs.
+    public func quantiles(month: Int, metric: Int) -> Quantiles? {
+        Quantiles(sample.series(month: month, metric: metric))
+    }
+
+    /// Every band: `[month][series]`. Sorting the samples is spread over the threads.
+    public func bands() -> [[Band]] {
+        let metricCount = metrics.count
+        let result = UnsafeMutableBufferPointer<Band>.allocate(capacity: months * metricCount)
+        defer { result.deallocate() }
+        let shared = UncheckedSendable(result)
+        let this = self
+        let workers = options.threads
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: this.months * metricCount, by: workers) {
+                let month = index / metricCount, metric = index % metricCount
+                (shared.value.baseAddress! + index).initialize(
+                    to: Band(mean: this.mean(month: month, metric: metric), quantiles: this.quantiles(month: month, metric: metric)))
+            }
+        }
+        return (0..<months).map { month in Array(result[(month * metricCount)..<((month + 1) * metricCount)]) }
+    }
+
+    /// Every catalog event: how many runs see it and in which months.
+    public func eventStatistics() -> [EventStatistics] {
+        catalog.kinds.indices.map { event in
+            let counts = (0..<months).map { Int(histogram[event * months + $0]) }
+            let happened = counts.reduce(0, +)
+            return EventStatistics(kind: catalog.kinds[event], key: catalog.keys[event], runs: happened,
+                                   share: runs > 0 ? Double(happened) / Double(runs) : 0,
+                                   month: Self.quantiles(ofHistogram: counts), histogram: counts)
+        }
+    }
+
+    /// The phase timeline with percentiles.
+    public func phaseStatistics() -> [PhaseStatistics] {
+        let events = eventStatistics()
+        let users = seriesIndex("users_total")!, mrr = seriesIndex("mrr_usd")!, cost = seriesIndex("total_cost_usd")!
+        return scenario.phases.indices.map { phase in
+            var usersAtEntry: [Double] = [], mrrAtEntry: [Double] = [], costAtEntry: [Double] = []
+            for slot in 0..<sample.capacity {
+                let month = sample.eventMonth(slot: slot, event: phase)
+                guard month >= 0 else { continue }
+                usersAtEntry.append(sample.value(slot: slot, month: month, metric: users))
+                mrrAtEntry.append(sample.value(slot: slot, month: month, metric: mrr))
+                costAtEntry.append(sample.value(slot: slot, month: month, metric: cost))
+            }
+            return PhaseStatistics(phase: phase, name: scenario.phases[phase].name, share: events[phase].share,
+                                   month: events[phase].month, users: Quantiles(usersAtEntry),
+                                   mrr: Quantiles(mrrAtEntry), totalCost: Quantiles(costAtEntry))
+        }
+    }
+
+    /// Percentiles of each uncertain parameter's drawn values (over the sampled runs).
+    public func parameterQuantiles() -> [Quantiles?] {
+        scenario.uncertainties.indices.map { index in
+            Quantiles((0..<sample.capacity).map { sample.parameter(slot: $0, index: index) })
+        }
+    }
+
+    /// Percentiles of integer months given as a histogram, with the interpolation of
+    /// `gsl_stats_quantile_from_sorted_data` applied to the expanded, sorted months.
+    static func quantiles(ofHistogram counts: [Int]) -> Quantiles? {
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return nil }
+        func element(_ rank: Int) -> Double {     // the rank-th smallest month (0-based)
+            var seen = 0
+            for (month, count) in counts.enumerated() {
+                seen += count
+                if rank < seen { return Double(month) }
+            }
+            return Double(counts.count - 1)
+        }
+        func q(_ f: Double) -> Double {
+            let delta = Double(total - 1) * f
+            let lower = Int(delta.rounded(.down))
+            let x0 = element(lower)
+            guard lower + 1 < total else { return x0 }
+            return x0 + (delta - Double(lower)) * (element(lower + 1) - x0)
+        }
+        return Quantiles(p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95))
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import GSLKit
+
+/// Monte Carlo over a scenario's uncertain inputs (MODEL.md §8).
+///
+/// Runs are simulated in fixed blocks of 64 by `threads` workers. Each block sums its
+/// runs' monthly metrics in run order, and blocks are folded in block order, so every
+/// figure is identical for any number of threads. Memory is bounded: monthly sums per
+/// metric, a histogram of months per event, and the whole rows of a fixed-size uniform
+/// sample of runs (``MonteCarloOptions/sampleCapacity``) for quantiles.
+public enum MonteCarlo {
+    /// Simulates `options.runs` runs.
+    /// - Parameters:
+    ///   - onRun: called with every run's record, in run order (for streaming `runs.csv`).
+    ///   - progress: called after each wave of blocks with (runs done, runs in all), on the calling thread.
+    public static func simulate(_ scenario: Scenario, options: MonteCarloOptions,
+                                onRun: ((RunRecord) -> Void)? = nil,
+                                progress: ((Int, Int) -> Void)? = nil) -> MonteCarloResult {
+        let layout = Layout(scenario: scenario)
+        let sample = SampleStore(scenario: scenario, options: options, layout: layout)
+        var totals = BlockAccumulator(layout: layout, keepsRecords: false)
+        let generators = (0..<options.threads).map { _ in RandomGenerator(options.algorithm) }
+        let blockCount = (options.runs + MonteCarloOptions.blockSize - 1) / MonteCarloOptions.blockSize
+        var firstBlock = 0
+        while firstBlock < blockCount {
+            let waveBlocks = min(MonteCarloOptions.blocksPerWave, blockCount - firstBlock)
+            let blocks = UnsafeMutableBufferPointer<BlockAccumulator>.allocate(capacity: waveBlocks)
+            for index in 0..<waveBlocks {
+                (blocks.baseAddress! + index).initialize(to: BlockAccumulator(layout: layout, keepsRecords: onRun != nil))
+            }
+            let workers = min(options.threads, waveBlocks)
+            let waveStart = firstBlock
+            let shared = UncheckedSendable((blocks, generators, sample))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let (blocks, generators, sample) = shared.value
+                for index in stride(from: worker, to: waveBlocks, by: workers) {
+                    let block = waveStart + index
+                    let runs = (block * MonteCarloOptions.blockSize)..<min(options.runs, (block + 1) * MonteCarloOptions.blockSize)
+                    for run in runs {
+                        simulateRun(run, scenario: scenario, options: options, layout: layout,
+                                    generator: generators[worker], sample: sample, into: &blocks[index])
+                    }
+                }
+            }
+            for index in 0..<waveBlocks {
+                totals.add(blocks[index])
+                if let onRun { blocks[index].records.forEach(onRun) }
+            }
+            blocks.deinitialize()
+            blocks.deallocate()
+            firstBlock += waveBlocks
+            progress?(min(options.runs, firstBlock * MonteCarloOptions.blockSize), options.runs)
+        }
+        return MonteCarloResult(scenario: scenario, options: options, layout: layout, totals: totals, sample: sample)
+    }
+
+    /// One run: draw the uncertain parameters, then simulate with random flows.
+    private static func simulateRun(_ run: Int, scenario base: Scenario, options: MonteCarloOptions, layout: Layout,
+                                    generator: RandomGenerator, sample: SampleStore, into block: inout BlockAccumulator) {
+        generator.seed(options.streamSeed(run: run))
+        var scenario = base
+        var parameters = [Double](repeating: 0, count: base.uncertainties.count)
+        for (index, uncertainty) in base.uncertainties.enumerated() {
+            let value = uncertainty.range.clamp(uncertainty.distribution.draw(using: generator))
+            parameters[index] = value
+            scenario[keyPath: uncertainty.target] = value
+        }
+        let slot = sample.slot(of: run)
+        var flows = RandomFlows(generator: generator)
+        var events = EventMonths(scenario: scenario, catalog: layout.catalog)
+        var last: MonthRow?
+        Simulator.simulate(scenario, flows: &flows) { row in
+            events.observe(row)
+            block.add(row, layout: layout)
+            if let slot { sample.store(row, slot: slot, layout: layout) }
+            last = row
+        }
+        block.addEvents(events.months)
+        if let slot { sample.store(parameters: parameters, events: events.months, slot: slot) }
+        if block.keepsRecords, let last {
+            block.records.append(RunRecord(run: run, parameters: parameters, horizon: last, eventMonths: events.months))
+        }
+    }
+}
+
+/// Passes values that are safe by construction (disjoint writes) into concurrent workers.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The shape of the statistics: months, metrics and events of a scenario.
+struct Layout: Sendable {
+    let months: Int
+    let metrics: [Metric]
+    let names: [String]
+    let catalog: EventCatalog
+
+    init(scenario: Scenario) {
+        months = scenario.horizonMonths + 1
+        let numeric = MonthlyColumn.numeric(for: scenario)
+        metrics = numeric.map(\.metric)
+        names = numeric.map(\.name)
+        catalog = EventCatalog(scenario: scenario)
+    }
+}
+
+/// Sums, counts and event histograms of one block of runs (or, folded, of all runs).
+struct BlockAccumulator {
+    /// Σ value per (month, metric), over the runs where it is defined.
+    var sums: [Double]
+    var counts: [Int32]
+    /// Runs per (event, month of first occurrence).
+    var eventHistogram: [Int32]
+    var runs = 0
+    let keepsRecords: Bool
+    var records: [RunRecord] = []
+
+    init(layout: Layout, keepsRecords: Bool) {
+        sums = Array(repeating: 0, count: layout.months * layout.metrics.count)
+        counts = Array(repeating: 0, count: layout.months * layout.metrics.count)
+        eventHistogram = Array(repeating: 0, count: layout.catalog.count * layout.months)
+        self.keepsRecords = keepsRecords
+        if keepsRecords { records.reserveCapacity(MonteCarloOptions.blockSize) }
+    }
+
+    @inline(__always)
+    mutating func add(_ row: MonthRow, layout: Layout) {
+        let base = row.month * layout.metrics.count
+        sums.withUnsafeMutableBufferPointer { sums in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for (index, metric) in layout.metrics.enumerated() {
+                    if let value = metric.value(in: row) {
+                        sums[base + index] += value
+                        counts[base + index] += 1
+                    }
+                }
+            }
+        }
+    }
+
+    mutating func addEvents(_ months: [Int]) {
+        runs += 1
+        let width = eventHistogram.count / max(1, months.count)
+        for (event, month) in months.enumerated() where month >= 0 {
+            eventHistogram[event * width + month] += 1
+        }
+    }
+
+    /// Folds another block in (call in block order).
+    mutating func add(_ other: BlockAccumulator) {
+        runs += other.runs
+        for index in sums.indices {
+            sums[index] += other.sums[index]
+            counts[index] += other.counts[index]
+        }
+        for index in eventHistogram.indices { eventHistogram[index] += other.eventHistogram[index] }
+    }
+}
+
+/// Whole rows, drawn parameters and event months of a uniform sample of runs (all runs when
+/// there are no more than the capacity). Workers write disjoint slots.
+final class SampleStore: @unchecked Sendable {
+    let capacity: Int
+    /// Sampled run indices, ascending; slot i holds run `runs[i]`.
+    let runs: [Int]
+    private let slotOfRun: [Int32]
+    private let months: Int
+    private let metricCount: Int
+    private let eventCount: Int
+    private let parameterCount: Int
+    /// values[(slot × months + month) × metrics + metric]; NaN where undefined.
+    let values: UnsafeMutableBufferPointer<Double>
+    let eventMonths: UnsafeMutableBufferPointer<Int32>
+    let parameters: UnsafeMutableBufferPointer<Double>
+
+    init(scenario: Scenario, options: MonteCarloOptions, layout: Layout) {
+        if options.runs <= options.sampleCapacity {
+            runs = Array(0..<options.runs)
+        } else {
+            // The sample is a function of the seed alone: a generator on a stream no run uses.
+            let chooser = RandomGenerator(options.algorithm, seed: options.streamSeed(run: -1))
+            runs = chooser.choose(options.sampleCapacity, from: options.runs)
+        }
+        capacity = runs.count
+        var slots = [Int32](repeating: -1, count: options.runs)
+        for (slot, run) in runs.enumerated() { slots[run] = Int32(slot) }
+        slotOfRun = slots
+        months = layout.months
+        metricCount = layout.metrics.count
+        eventCount = layout.catalog.count
+        parameterCount = scenario.uncertainties.count
+        values = .allocate(capacity: capacity * months * metricCount)
+        values.initialize(repeating: .nan)
+        eventMonths = .allocate(capacity: capacity * eventCount)
+        eventMonths.initialize(repeating: -1)
+        parameters = .allocate(capacity: max(1, capacity * parameterCount))
+        parameters.initialize(repeating: 0)
+    }
+
+    deinit {
+        values.deallocate()
+        eventMonths.deallocate()
+        parameters.deallocate()
+    }
+
+    @inline(__always)
+    func slot(of run: Int) -> Int? {
+        let slot = slotOfRun[run]
+        return slot >= 0 ? Int(slot) : nil
+    }
+
+    func store(_ row: MonthRow, slot: Int, layout: Layout) {
+        let base = (slot * months + row.month) * metricCount
+        for (index, metric) in layout.metrics.enumerated() {
+            values[base + index] = metric.value(in: row) ?? .nan
+        }
+    }
+
+    func store(parameters drawn: [Double], events: [Int], slot: Int) {
+        for (index, value) in drawn.enumerated() { parameters[slot * parameterCount + index] = value }
+        for (index, month) in events.enumerated() { eventMonths[slot * eventCount + index] = Int32(month) }
+    }
+
+    /// The sampled values of one (month, metric) series, undefined ones left out.
+    func series(month: Int, metric: Int) -> [Double] {
+        var result: [Double] = []
+        result.reserveCapacity(capacity)
+        for slot in 0..<capacity {
+            let value = values[(slot * months + month) * metricCount + metric]
+            if !value.isNaN { result.append(value) }
+        }
+        return result
+    }
+
+    func value(slot: Int, month: Int, metric: Int) -> Double {
+        values[(slot * months + month) * metricCount + metric]
+    }
+
+    func eventMonth(slot: Int, event: Int) -> Int { Int(eventMonths[slot * eventCount + event]) }
+
+    func parameter(slot: Int, index: Int) -> Double { parameters[slot * parameterCount + index] }
+}
