@@ -179,4 +179,38 @@ struct CLITests {
         #expect(result.stdout.contains("validate"))
         #expect(result.stdout.contains("2  bad input or usage"))
     }
+
+    @Test("Monte Carlo writes the summary, bands.csv and runs.csv, identical for any thread count")
+    func monteCarlo() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func run(threads: Int) throws -> (ProcessResult, String, String) {
+            let bands = directory.appendingPathComponent("bands-\(threads).csv").path
+            let runs = directory.appendingPathComponent("runs-\(threads).csv").path
+            let result = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--runs", "300", "--seed", "5",
+                                      "--threads", "\(threads)", "--bands", bands, "--runs-csv", runs])
+            return (result, try String(contentsOfFile: bands, encoding: .utf8), try String(contentsOfFile: runs, encoding: .utf8))
+        }
+        let (result, bands, runs) = try run(threads: 1)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty, "no progress bar when stderr is not a terminal")
+        #expect(result.stdout.contains("capsim Monte Carlo: MIRAI roadmap"))
+        #expect(result.stdout.contains("Chance that cash goes below zero"))
+        #expect(bands.hasPrefix("month,date,metric,mean,p5,p25,p50,p75,p95\r\n0,2025-01,month,0,0,0,0,0,0\r\n"))
+        let runLines = runs.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(runLines.count == 301)
+        #expect(runLines[0].hasPrefix("run,tiers[0].churn,tiers[0].messages_per_active_day,"))
+        #expect(runLines[0].contains(",users_total,paid_users,mrr_usd,cash_usd,total_cost_usd,infra_usd,month:phase:0,"))
+        let (again, bandsAgain, runsAgain) = try run(threads: 2)
+        #expect(again.stdout == result.stdout)
+        #expect(bandsAgain == bands)
+        #expect(runsAgain == runs)
+    }
+
+    @Test("Monte Carlo flags without Monte Carlo are a usage error")
+    func monteCarloFlagsNeedRuns() throws {
+        let result = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--bands", "/tmp/x.csv"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--bands, --runs-csv and --threads need Monte Carlo"))
+    }
 }

@@ -161,6 +161,21 @@ struct ScenarioCompositionTests {
         }
     }
 
+    @Test("Under extends a distribution replaces the parent's value whole, and errors point at the child")
+    func extendsReplacesDistributions() throws {
+        try Self.withFiles([
+            "base.yaml": Fixtures.minimal.replacingOccurrences(of: "acquisition: {cac: 10,", with: "acquisition: {cac: {dist: lognormal, p10: 4, p90: 9},"),
+            "child.yaml": "extends: base.yaml\nacquisition:\n  cac: {dist: uniform, min: 5, max: 7}\n",
+            "bad.yaml": "extends: base.yaml\nacquisition:\n  cac: {dist: normal, mean: 5, sd: -1}\n",
+        ]) { directory in
+            let scenario = try Scenario.load(path: directory.appendingPathComponent("child.yaml").path)
+            #expect(scenario.uncertainties.first?.distribution == .uniform(min: 5, max: 7))
+            #expect { try Scenario.load(path: directory.appendingPathComponent("bad.yaml").path) } throws: { error in
+                "\(error)".contains("bad.yaml:3:8: error: acquisition.cac: invalid normal distribution: sd must be greater than 0")
+            }
+        }
+    }
+
     @Test("A cyclic extends is an error naming the cycle")
     func cyclicExtends() throws {
         try Self.withFiles([

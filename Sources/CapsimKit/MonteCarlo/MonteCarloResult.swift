@@ -171,7 +171,7 @@ public struct MonteCarloResult: Sendable {
 
     /// Percentiles of integer months given as a histogram, with the interpolation of
     /// `gsl_stats_quantile_from_sorted_data` applied to the expanded, sorted months.
-    static func quantiles(ofHistogram counts: [Int]) -> Quantiles? {
+    public static func quantiles(ofHistogram counts: [Int]) -> Quantiles? {
         let total = counts.reduce(0, +)
         guard total > 0 else { return nil }
         func element(_ rank: Int) -> Double {     // the rank-th smallest month (0-based)
@@ -182,12 +182,12 @@ public struct MonteCarloResult: Sendable {
             }
             return Double(counts.count - 1)
         }
-        func q(_ f: Double) -> Double {
-            let delta = Double(total - 1) * f
-            let lower = Int(delta.rounded(.down))
-            let x0 = element(lower)
-            guard lower + 1 < total else { return x0 }
-            return x0 + (delta - Double(lower)) * (element(lower + 1) - x0)
+        func q(_ f: Double) -> Double {     // gsl/statistics/quantiles_source.c, term for term
+            let index = f * Double(total - 1)
+            let lhs = Int(index)
+            let delta = index - Double(lhs)
+            guard lhs < total - 1 else { return element(lhs) }
+            return (1 - delta) * element(lhs) + delta * element(lhs + 1)
         }
         return Quantiles(p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95))
     }

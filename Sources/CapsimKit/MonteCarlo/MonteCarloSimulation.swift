@@ -67,17 +67,15 @@ public enum MonteCarlo {
         }
         let slot = sample.slot(of: run)
         var flows = RandomFlows(generator: generator)
-        var events = EventMonths(scenario: scenario, catalog: layout.catalog)
-        var last: MonthRow?
-        Simulator.simulate(scenario, flows: &flows) { row in
+        var events = layout.events
+        let last = Simulator.simulate(scenario, plan: layout.plan, flows: &flows) { row in
             events.observe(row)
             block.add(row, layout: layout)
             if let slot { sample.store(row, slot: slot, layout: layout) }
-            last = row
         }
         block.addEvents(events.months)
         if let slot { sample.store(parameters: parameters, events: events.months, slot: slot) }
-        if block.keepsRecords, let last {
+        if block.keepsRecords {
             block.records.append(RunRecord(run: run, parameters: parameters, horizon: last, eventMonths: events.months))
         }
     }
@@ -95,13 +93,18 @@ struct Layout: Sendable {
     let metrics: [Metric]
     let names: [String]
     let catalog: EventCatalog
+    let plan: EnginePlan
+    /// A fresh event tracker, copied for each run.
+    let events: EventMonths
 
     init(scenario: Scenario) {
+        plan = EnginePlan(scenario: scenario)
         months = scenario.horizonMonths + 1
         let numeric = MonthlyColumn.numeric(for: scenario)
         metrics = numeric.map(\.metric)
         names = numeric.map(\.name)
         catalog = EventCatalog(scenario: scenario)
+        events = EventMonths(scenario: scenario, catalog: catalog)
     }
 }
 

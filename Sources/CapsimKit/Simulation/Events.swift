@@ -55,11 +55,13 @@ public struct EventCatalog: Sendable {
 }
 
 /// The first month of each event of a ``EventCatalog``, found month by month without
-/// allocating (Monte Carlo runs it for every run).
+/// allocating. Depends only on the scenario's structure (milestone conditions, plans), so
+/// Monte Carlo builds one and copies it for every run.
 public struct EventMonths: Sendable {
     /// Month of each catalog event; -1 while it has not happened.
     public private(set) var months: [Int]
-    private let scenario: Scenario
+    private let plans: [SupabasePlan]
+    private let milestoneCount: Int
     private let milestoneConditions: ConditionTable
     private let phaseBase: Int
     private let milestoneBase: Int
@@ -70,7 +72,8 @@ public struct EventMonths: Sendable {
     private var previousPlan = 0
 
     public init(scenario: Scenario, catalog: EventCatalog) {
-        self.scenario = scenario
+        plans = scenario.supabase.plans
+        milestoneCount = scenario.milestones.count
         var conditions = ConditionTable()
         for milestone in scenario.milestones { _ = conditions.add(milestone.when) }
         milestoneConditions = conditions
@@ -88,9 +91,9 @@ public struct EventMonths: Sendable {
             for phase in (previousPhase + 1)...row.phase { months[phaseBase + phase] = row.month }
             previousPhase = row.phase
         }
-        if !scenario.milestones.isEmpty {
+        if milestoneCount > 0 {
             let inputs = row.conditionInputs
-            for index in scenario.milestones.indices where months[milestoneBase + index] < 0 {
+            for index in 0..<milestoneCount where months[milestoneBase + index] < 0 {
                 if milestoneConditions.holds(index, for: inputs) { months[milestoneBase + index] = row.month }
             }
         }
@@ -102,7 +105,7 @@ public struct EventMonths: Sendable {
             let usage = PlanUsage(row)
             var slot = breachBase
             for planIndex in hardPlans {
-                let plan = scenario.supabase.plans[planIndex]
+                let plan = plans[planIndex]
                 for resource in PlanResource.allCases {
                     if months[slot] < 0, plan.isExceeded(resource, by: usage) { months[slot] = row.month }
                     slot += 1

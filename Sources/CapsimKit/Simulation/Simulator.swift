@@ -13,14 +13,47 @@ public enum Simulator {
     }
 
     /// Runs the model for months 0 … horizon, handing each month's row to `visit` in order.
-    public static func simulate<F: Flows>(_ scenario: Scenario, flows: inout F, visit: (MonthRow) -> Void) {
-        var engine = Engine(scenario: scenario)
+    /// - Returns: the last month's row.
+    @discardableResult
+    public static func simulate<F: Flows>(_ scenario: Scenario, flows: inout F, visit: (MonthRow) -> Void) -> MonthRow {
+        simulate(scenario, plan: EnginePlan(scenario: scenario), flows: &flows, visit: visit)
+    }
+
+    /// The same, with the scenario's compiled conditions given (Monte Carlo compiles them once
+    /// for all runs: they do not depend on drawn values).
+    static func simulate<F: Flows>(_ scenario: Scenario, plan: EnginePlan, flows: inout F,
+                                   visit: (MonthRow) -> Void) -> MonthRow {
+        var engine = Engine(scenario: scenario, plan: plan)
         var row = engine.initialMonth(flows: &flows)
         visit(row)
         for _ in 0..<scenario.horizonMonths {
-            row = engine.nextMonth(after: row, flows: &flows)
+            engine.advance(&row, flows: &flows)
             visit(row)
         }
+        return row
+    }
+}
+
+/// A scenario's conditions compiled into one table, with the index of each phase, service,
+/// headcount step and compliance condition. Depends only on the scenario's structure, which
+/// every Monte Carlo run shares.
+struct EnginePlan: Sendable {
+    let conditions: ConditionTable
+    let phases: [Int]
+    let services: [Int]
+    /// (role, count, condition) of every headcount step, roles in file order.
+    let teamSteps: [(role: Int, count: Double, when: Int)]
+    let compliance: [Int]
+
+    init(scenario: Scenario) {
+        var conditions = ConditionTable()
+        phases = scenario.phases.map { conditions.add($0.when) }
+        services = scenario.services.map { conditions.add($0.when) }
+        teamSteps = scenario.team.enumerated().flatMap { role, entry in
+            entry.headcount.map { (role, $0.count, conditions.add($0.when)) }
+        }
+        compliance = scenario.compliance.map { conditions.add($0.when) }
+        self.conditions = conditions
     }
 }
 
@@ -62,7 +95,7 @@ struct Engine {
     private var conversionsByTier: [Double]
     private var headcount: [Double]
 
-    init(scenario: Scenario) {
+    init(scenario: Scenario, plan: EnginePlan) {
         self.scenario = scenario
         usage = scenario.usage
         acquisition = scenario.acquisition
@@ -83,15 +116,12 @@ struct Engine {
             }
             return best?.spend ?? 0
         }
-        var conditions = ConditionTable()
-        phaseConditions = scenario.phases.map { conditions.add($0.when) }
-        services = scenario.services.map { ($0.monthly, $0.perUser, conditions.add($0.when)) }
-        teamSteps = scenario.team.enumerated().flatMap { role, entry in
-            entry.headcount.map { (role, $0.count, conditions.add($0.when)) }
-        }
+        conditions = plan.conditions
+        phaseConditions = plan.phases
+        services = zip(scenario.services, plan.services).map { ($0.monthly, $0.perUser, $1) }
+        teamSteps = plan.teamSteps
         roleCosts = scenario.team.map(\.monthlyCost)
-        compliance = scenario.compliance.map { ($0.annual / 12, conditions.add($0.when)) }
-        self.conditions = conditions
+        compliance = zip(scenario.compliance, plan.compliance).map { ($0.annual / 12, $1) }
         supabase = scenario.supabase
         dataByMonth = [0]
         dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
@@ -115,9 +145,9 @@ struct Engine {
         return row
     }
 
-    /// Month t ≥ 1 from the end-of-month values of t − 1 (MODEL.md §2–6).
-    mutating func nextMonth<F: Flows>(after previous: MonthRow, flows: inout F) -> MonthRow {
-        var row = previous
+    /// Turns month t − 1's row into month t's (MODEL.md §2–6), in place.
+    mutating func advance<F: Flows>(_ row: inout MonthRow, flows: inout F) {
+        let previous = row
         row.month = previous.month + 1
         row.date = scenario.start.adding(months: row.month)
 
@@ -188,7 +218,6 @@ struct Engine {
 
         // §6 Cash.
         row.cash = previous.cash + row.mrr - row.totalCost
-        return row
     }
 
     /// Stocks of month t that depend only on its users and data: usage, sizes, MRR, phase and plan.

@@ -1,0 +1,160 @@
+import CapsimKit
+import Foundation
+import GSLKit
+import Testing
+
+/// The samplers behind Monte Carlo: every check uses a fixed seed, and compares sample
+/// moments with the analytic ones within 4 standard errors.
+@Suite("Random variates")
+struct RandomnessTests {
+    static let draws = 200_000
+
+    /// Sample mean and variance, and the standard errors of both (the variance's from the
+    /// sample's own fourth moment).
+    static func moments(_ values: [Double]) -> (mean: Double, variance: Double, meanSE: Double, varianceSE: Double) {
+        let n = Double(values.count)
+        let mean = values.reduce(0, +) / n
+        let squares = values.map { ($0 - mean) * ($0 - mean) }
+        let variance = squares.reduce(0, +) / (n - 1)
+        let spread = squares.map { ($0 - variance) * ($0 - variance) }.reduce(0, +) / (n - 1)
+        return (mean, variance, (variance / n).squareRoot(), (spread / n).squareRoot())
+    }
+
+    static let distributions: [(String, Distribution)] = [
+        ("normal", .normal(mean: 0.05, sd: 0.01)),
+        ("lognormal p10/p90", .lognormal(p10: 4, p90: 8.5)),
+        ("lognormal median/sigma", .lognormal(mu: log(1e6), sigma: 0.5)),
+        ("beta", Distribution.beta(mean: 0.015, sd: 0.005)!),
+        ("uniform", .uniform(min: 10, max: 30)),
+        ("triangular", .triangular(min: 0, mode: 0.03, max: 0.06)),
+        ("triangular skewed", .triangular(min: 1, mode: 2, max: 10)),
+        ("pert", .pert(min: 40, mode: 80, max: 120)),
+        ("pert skewed", .pert(min: 0, mode: 1, max: 10)),
+    ]
+
+    @Test("Each distribution's sample mean and sd match the analytic values", arguments: distributions)
+    func distributionMoments(name: String, distribution: Distribution) {
+        let generator = RandomGenerator(.taus2, seed: 2024)
+        let values = (0..<Self.draws).map { _ in distribution.draw(using: generator) }
+        let m = Self.moments(values)
+        let sd = distribution.standardDeviation
+        #expect(abs(m.mean - distribution.mean) <= 4 * m.meanSE, "\(name): mean \(m.mean) vs \(distribution.mean)")
+        #expect(abs(m.variance - sd * sd) <= 4 * m.varianceSE, "\(name): variance \(m.variance) vs \(sd * sd)")
+    }
+
+    @Test("The lognormal given by p10 and p90 puts 10% of draws below p10 and 10% above p90")
+    func lognormalPercentiles() {
+        let generator = RandomGenerator(.taus2, seed: 7)
+        let distribution = Distribution.lognormal(p10: 4, p90: 8.5)
+        let values = (0..<Self.draws).map { _ in distribution.draw(using: generator) }
+        let below = Double(values.filter { $0 < 4 }.count) / Double(Self.draws)
+        let above = Double(values.filter { $0 > 8.5 }.count) / Double(Self.draws)
+        let se = (0.1 * 0.9 / Double(Self.draws)).squareRoot()
+        #expect(abs(below - 0.1) <= 4 * se)
+        #expect(abs(above - 0.1) <= 4 * se)
+    }
+
+    /// Pearson's chi-square of counts against expected frequencies, pooling cells expected below 5.
+    static func chiSquare(observed: [Int: Int], expected: (UInt32) -> Double, range: ClosedRange<UInt32>, n: Int)
+        -> (statistic: Double, degrees: Int) {
+        var statistic = 0.0, cells = 0, pooledObserved = 0.0, pooledExpected = 0.0
+        for k in range {
+            pooledObserved += Double(observed[Int(k)] ?? 0)
+            pooledExpected += expected(k) * Double(n)
+            if pooledExpected >= 5 {
+                statistic += (pooledObserved - pooledExpected) * (pooledObserved - pooledExpected) / pooledExpected
+                cells += 1
+                pooledObserved = 0
+                pooledExpected = 0
+            }
+        }
+        return (statistic, cells - 1)
+    }
+
+    /// A chi-square statistic this large has a probability below about 1e-5 under the hypothesis.
+    static func critical(_ degrees: Int) -> Double { Double(degrees) + 6 * (2 * Double(degrees)).squareRoot() }
+
+    @Test("BTRS binomial draws follow the exact binomial pmf", arguments: [
+        (UInt32(50), 0.3), (UInt32(1000), 0.05), (UInt32(300_000), 0.02), (UInt32(200), 0.9), (UInt32(40), 0.1),
+    ])
+    func binomial(n: UInt32, p: Double) {
+        let generator = RandomGenerator(.taus2, seed: 11)
+        var counts: [Int: Int] = [:]
+        var values: [Double] = []
+        values.reserveCapacity(Self.draws)
+        for _ in 0..<Self.draws {
+            let k = generator.binomialBTRS(n, p)
+            counts[Int(k), default: 0] += 1
+            values.append(Double(k))
+        }
+        let m = Self.moments(values)
+        let mean = Double(n) * p, variance = Double(n) * p * (1 - p)
+        #expect(abs(m.mean - mean) <= 4 * m.meanSE)
+        #expect(abs(m.variance - variance) <= 4 * m.varianceSE)
+        let sd = variance.squareRoot()
+        let low = UInt32(max(0, mean - 8 * sd - 2)), high = UInt32(min(Double(n), mean + 8 * sd + 2))
+        let chi = Self.chiSquare(observed: counts, expected: { ExactProbability.binomial($0, n: n, p: p) },
+                                 range: low...high, n: Self.draws)
+        #expect(chi.statistic <= Self.critical(chi.degrees), "chi-square \(chi.statistic) on \(chi.degrees) df")
+    }
+
+    @Test("PTRS Poisson draws follow the exact Poisson pmf", arguments: [3.5, 12.0, 150.0, 4000.0])
+    func poisson(mean: Double) {
+        let generator = RandomGenerator(.taus2, seed: 13)
+        var counts: [Int: Int] = [:]
+        var values: [Double] = []
+        for _ in 0..<Self.draws {
+            let k = generator.poissonPTRS(mean: mean)
+            counts[Int(k), default: 0] += 1
+            values.append(Double(k))
+        }
+        let m = Self.moments(values)
+        #expect(abs(m.mean - mean) <= 4 * m.meanSE)
+        #expect(abs(m.variance - mean) <= 4 * m.varianceSE)
+        let sd = mean.squareRoot()
+        let chi = Self.chiSquare(observed: counts, expected: { ExactProbability.poisson($0, mean: mean) },
+                                 range: UInt32(max(0, mean - 8 * sd))...UInt32(mean + 8 * sd + 10), n: Self.draws)
+        #expect(chi.statistic <= Self.critical(chi.degrees), "chi-square \(chi.statistic) on \(chi.degrees) df")
+    }
+
+    @Test("Multinomial splits keep every trial and give each category its share")
+    func multinomial() {
+        let generator = RandomGenerator(.taus2, seed: 17)
+        let shares = [0.6, 0.3, 0.1]
+        var totals = [0.0, 0.0, 0.0]
+        var counts = [UInt32](repeating: 0, count: 3)
+        let runs = 20_000
+        for _ in 0..<runs {
+            shares.withUnsafeBufferPointer { p in
+                counts.withUnsafeMutableBufferPointer { c in generator.multinomialBTRS(500, probabilities: p, counts: c) }
+            }
+            #expect(counts.reduce(0, +) == 500)
+            for index in 0..<3 { totals[index] += Double(counts[index]) }
+        }
+        for index in 0..<3 {
+            let mean = totals[index] / Double(runs)
+            let se = (500 * shares[index] * (1 - shares[index]) / Double(runs)).squareRoot()
+            #expect(abs(mean - 500 * shares[index]) <= 4 * se)
+        }
+    }
+
+    @Test("The same seed gives the same stream")
+    func seeding() {
+        let a = RandomGenerator(.taus2, seed: 99), b = RandomGenerator(.taus2, seed: 1)
+        b.seed(99)
+        #expect((0..<100).map { _ in a.uniform() } == (0..<100).map { _ in b.uniform() })
+    }
+
+    @Test("Quantiles of a month histogram equal GSL's quantiles of the expanded months")
+    func histogramQuantiles() {
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<50 {
+            let counts = (0..<20).map { _ in Int.random(in: 0...3, using: &rng) }
+            guard counts.reduce(0, +) > 0 else { continue }
+            let expanded = counts.enumerated().flatMap { month, count in Array(repeating: Double(month), count: count) }
+            let direct = Quantiles(expanded)
+            let fromHistogram = MonteCarloResult.quantiles(ofHistogram: counts)
+            #expect(direct == fromHistogram)
+        }
+    }
+}
