@@ -5,7 +5,7 @@ SWIFT    ?= swift
 SCENARIO ?= scenarios/mirai-roadmap.yaml
 CAPSIM   := .build/release/capsim
 
-.PHONY: run test deps build bench clean
+.PHONY: run test check baselines deps build bench clean
 
 run: build
 	$(CAPSIM) run $(SCENARIO)
@@ -15,6 +15,14 @@ build: deps
 
 test: deps
 	$(SWIFT) test
+
+# The CI gate: every scenario against its baseline in baselines/, and its gates.
+check: build
+	$(CAPSIM) check scenarios/*.yaml --baseline baselines
+
+# Re-record the baselines after an intended change (review the diff before committing).
+baselines: build
+	$(CAPSIM) baseline scenarios/*.yaml --dir baselines
 
 # System libraries (libgsl-dev, libsqlite3-dev) through apt, only when missing.
 deps:

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "CapsimKit", targets: ["CapsimKit"]),
+        .library(name: "GSLKit", targets: ["GSLKit"]),
         .executable(name: "capsim", targets: ["capsim"]),
     ],
     dependencies: [

@@ -24,5 +24,23 @@ let package = Package(
             path: "Benchmarks/Projection",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "MonteCarlo",
+            dependencies: [
+                .product(name: "CapsimKit", package: "capsim"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/MonteCarlo",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "Randomness",
+            dependencies: [
+                .product(name: "GSLKit", package: "capsim"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Randomness",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -8,6 +8,7 @@
 #include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_cdf.h>
 
 // GSL's generator types are C globals, which Swift 6 refuses to read directly
 // (they are mutable shared state to the compiler). These accessors return them.

@@ -31,3 +31,16 @@ public enum Statistics {
         return values.withUnsafeBufferPointer { gsl_stats_sd($0.baseAddress, 1, $0.count) }
     }
 }
+
+extension Statistics {
+    /// Clopper–Pearson bounds for a binomial proportion from `successes` of `trials`: each
+    /// bound holds with one-sided probability `confidence` (`gsl_cdf_beta_Pinv`).
+    public static func binomialConfidenceBounds(successes k: Int, trials n: Int,
+                                                confidence: Double) -> (lower: Double, upper: Double) {
+        _ = GSL.errorHandlerDisabled
+        let alpha = 1 - confidence
+        let lower = k == 0 ? 0 : gsl_cdf_beta_Pinv(alpha, Double(k), Double(n - k + 1))
+        let upper = k == n ? 1 : gsl_cdf_beta_Pinv(1 - alpha, Double(k + 1), Double(n - k))
+        return (lower, upper)
+    }
+}

@@ -6,7 +6,7 @@ import Foundation
 enum ExitStatus: Int32 {
     /// Success.
     case ok = 0
-    /// A check failed (reserved for CI gates).
+    /// `capsim check`: a figure moved past its tolerance, or a gate failed.
     case checkFailed = 1
     /// Bad input or usage: a malformed scenario, a missing file, a bad flag.
     case badInput = 2
@@ -29,11 +29,11 @@ struct Capsim: ParsableCommand {
 
         Exit codes:
           0  success
-          1  a check failed (CI gate)
+          1  capsim check: a figure moved past its tolerance or a gate failed
           2  bad input or usage: malformed or out-of-range scenario, missing file, bad flag
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self],
+        subcommands: [Run.self, Validate.self, Baseline.self, Check.self, Diff.self],
         defaultSubcommand: nil)
 
     /// Parses, runs, and maps every failure to a documented exit code: 2 for usage and input errors.
@@ -41,8 +41,13 @@ struct Capsim: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
         } catch let error as ScenarioError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Foundation.exit(ExitStatus.badInput.rawValue)
+        } catch let error as CheckError {
+            FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
             Foundation.exit(ExitStatus.badInput.rawValue)
         } catch let error as ToolError {
             FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))

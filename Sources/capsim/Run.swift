@@ -106,7 +106,7 @@ struct Run: ParsableCommand {
     }
 
     private func monteCarloReport(_ scenario: Scenario, format: OutputFormat) throws -> String {
-        let options = MonteCarloOptions(runs: runs ?? scenario.monteCarlo.runs, seed: seed ?? scenario.monteCarlo.seed,
+        let options = MonteCarloOptions(runs: runs ?? scenario.monteCarloOrDefault.runs, seed: seed ?? scenario.monteCarloOrDefault.seed,
                                         threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let runsFile = try runsCSV.map { path throws(ToolError) in try OutputFile(path: path) }
         let bandsFile = try bands.map { path throws(ToolError) in try OutputFile(path: path) }

@@ -14,7 +14,8 @@ struct ScenarioLoadingTests {
         #expect(scenario.usage.messageChars == 300)
         #expect(scenario.supabase.policy == .thresholds)
         #expect(scenario.acquisition.marketSize == nil)
-        #expect(scenario.monteCarlo == MonteCarloSettings(runs: 1000, seed: 1))
+        #expect(scenario.monteCarlo == nil)
+        #expect(scenario.monteCarloOrDefault == MonteCarloSettings(runs: 1000, seed: 1))
     }
 
     @Test("Sizes take SI and IEC units or plain bytes", arguments: [

@@ -12,14 +12,17 @@ public struct MonteCarloOptions: Sendable {
     public var algorithm: RandomGenerator.Algorithm
     /// Runs kept whole for quantiles: all of them up to this many, a uniform sample beyond.
     public var sampleCapacity: Int
+    /// Thresholds whose crossings are counted over every run (for percentile gates).
+    public var probes: [Probe]
 
     public init(runs: Int, seed: UInt64, threads: Int, algorithm: RandomGenerator.Algorithm = .taus2,
-                sampleCapacity: Int = 2048) {
+                sampleCapacity: Int = 2048, probes: [Probe] = []) {
         self.runs = runs
         self.seed = seed
         self.threads = max(1, threads)
         self.algorithm = algorithm
         self.sampleCapacity = max(1, sampleCapacity)
+        self.probes = probes
     }
 
     /// Runs are simulated in fixed blocks of this many; a block is the unit of work of a thread
@@ -55,4 +58,18 @@ public struct RunRecord: Sendable {
     public var horizon: MonthRow
     /// Month of each catalog event; -1 when it does not happen within the horizon.
     public var eventMonths: [Int]
+}
+
+/// A threshold on one metric in one month: Monte Carlo counts the runs at or below it and
+/// at or above it, over every run (exact, unlike percentiles from the sample).
+public struct Probe: Sendable, Hashable {
+    public var metric: Metric
+    public var month: Int
+    public var threshold: Double
+
+    public init(metric: Metric, month: Int, threshold: Double) {
+        self.metric = metric
+        self.month = month
+        self.threshold = threshold
+    }
 }

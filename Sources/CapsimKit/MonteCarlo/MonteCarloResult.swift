@@ -84,6 +84,7 @@ public struct MonteCarloResult: Sendable {
     private let sums: [Double]
     private let counts: [Int32]
     private let histogram: [Int32]
+    private let probes: [(atMost: Int, atLeast: Int, defined: Int)]
     private let sample: SampleStore
 
     init(scenario: Scenario, options: MonteCarloOptions, layout: Layout, totals: BlockAccumulator, sample: SampleStore) {
@@ -97,6 +98,7 @@ public struct MonteCarloResult: Sendable {
         sums = totals.sums
         counts = totals.counts
         histogram = totals.eventHistogram
+        probes = totals.probeCounts
         self.sample = sample
     }
 
@@ -160,6 +162,17 @@ public struct MonteCarloResult: Sendable {
                                    month: events[phase].month, users: Quantiles(usersAtEntry),
                                    mrr: Quantiles(mrrAtEntry), totalCost: Quantiles(costAtEntry))
         }
+    }
+
+    /// Counts of probe `index` (``MonteCarloOptions/probes``) over every run.
+    public func probeCounts(_ index: Int) -> (atMost: Int, atLeast: Int, defined: Int) { probes[index] }
+
+    /// Percentiles of each run's lowest cash balance (over the sampled runs).
+    public func cashLowPointQuantiles() -> Quantiles? {
+        guard let cash = seriesIndex("cash_usd") else { return nil }
+        return Quantiles((0..<sample.capacity).map { slot in
+            (0..<months).map { sample.value(slot: slot, month: $0, metric: cash) }.min()!
+        })
     }
 
     /// Percentiles of each uncertain parameter's drawn values (over the sampled runs).

@@ -16,7 +16,7 @@ public enum MonteCarlo {
     public static func simulate(_ scenario: Scenario, options: MonteCarloOptions,
                                 onRun: ((RunRecord) -> Void)? = nil,
                                 progress: ((Int, Int) -> Void)? = nil) -> MonteCarloResult {
-        let layout = Layout(scenario: scenario)
+        let layout = Layout(scenario: scenario, probes: options.probes)
         let sample = SampleStore(scenario: scenario, options: options, layout: layout)
         var totals = BlockAccumulator(layout: layout, keepsRecords: false)
         let generators = (0..<options.threads).map { _ in RandomGenerator(options.algorithm) }
@@ -96,8 +96,10 @@ struct Layout: Sendable {
     let plan: EnginePlan
     /// A fresh event tracker, copied for each run.
     let events: EventMonths
+    let probes: [Probe]
 
-    init(scenario: Scenario) {
+    init(scenario: Scenario, probes: [Probe] = []) {
+        self.probes = probes
         plan = EnginePlan(scenario: scenario)
         months = scenario.horizonMonths + 1
         let numeric = MonthlyColumn.numeric(for: scenario)
@@ -115,6 +117,8 @@ struct BlockAccumulator {
     var counts: [Int32]
     /// Runs per (event, month of first occurrence).
     var eventHistogram: [Int32]
+    /// Per probe: runs at or below, at or above the threshold, and runs where the metric is defined.
+    var probeCounts: [(atMost: Int, atLeast: Int, defined: Int)]
     var runs = 0
     let keepsRecords: Bool
     var records: [RunRecord] = []
@@ -123,12 +127,19 @@ struct BlockAccumulator {
         sums = Array(repeating: 0, count: layout.months * layout.metrics.count)
         counts = Array(repeating: 0, count: layout.months * layout.metrics.count)
         eventHistogram = Array(repeating: 0, count: layout.catalog.count * layout.months)
+        probeCounts = Array(repeating: (0, 0, 0), count: layout.probes.count)
         self.keepsRecords = keepsRecords
         if keepsRecords { records.reserveCapacity(MonteCarloOptions.blockSize) }
     }
 
     @inline(__always)
     mutating func add(_ row: MonthRow, layout: Layout) {
+        for (index, probe) in layout.probes.enumerated() where probe.month == row.month {
+            guard let value = probe.metric.value(in: row) else { continue }
+            probeCounts[index].defined += 1
+            if value <= probe.threshold { probeCounts[index].atMost += 1 }
+            if value >= probe.threshold { probeCounts[index].atLeast += 1 }
+        }
         let base = row.month * layout.metrics.count
         sums.withUnsafeMutableBufferPointer { sums in
             counts.withUnsafeMutableBufferPointer { counts in
@@ -158,6 +169,11 @@ struct BlockAccumulator {
             counts[index] += other.counts[index]
         }
         for index in eventHistogram.indices { eventHistogram[index] += other.eventHistogram[index] }
+        for index in probeCounts.indices {
+            probeCounts[index].atMost += other.probeCounts[index].atMost
+            probeCounts[index].atLeast += other.probeCounts[index].atLeast
+            probeCounts[index].defined += other.probeCounts[index].defined
+        }
     }
 }
 

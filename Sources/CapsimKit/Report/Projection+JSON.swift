@@ -111,7 +111,7 @@ extension Scenario {
             "milestones": .array(milestones.map {
                 .object(["name": .string($0.name), "when": condition($0.when), "action": .string($0.action)])
             }),
-            "monte_carlo": .object(["runs": .number(Double(monteCarlo.runs)), "seed": .number(Double(monteCarlo.seed))]),
+            "monte_carlo": monteCarlo.map { .object(["runs": .number(Double($0.runs)), "seed": .number(Double($0.seed))]) } ?? .null,
             "uncertain": .object(Dictionary(uncertainties.map { ($0.keyPath, $0.distribution.json()) }, uniquingKeysWith: { $1 })),
         ])
     }

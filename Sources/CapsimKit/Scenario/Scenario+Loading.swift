@@ -5,7 +5,7 @@ extension Scenario {
     static let topLevelKeys = [
         "name", "description", "start", "horizon_months", "cash", "tiers", "conversion_rate", "users",
         "acquisition", "usage", "payments", "marketing", "infrastructure", "team", "compliance",
-        "phases", "milestones", "monte_carlo",
+        "phases", "milestones", "monte_carlo", "check", "gates",
     ]
 
     /// Loads, merges (`extends`, `overrides`) and validates a scenario file.
@@ -91,14 +91,20 @@ extension ScenarioDecoder {
             .map { reader in
                 MonteCarloSettings(runs: reader["runs"].map { integer($0, at: reader.path("runs"), range: 1...10_000_000) } ?? 1000,
                                    seed: UInt64(reader["seed"].map { integer($0, at: reader.path("seed"), range: 0...Int.max) } ?? 1))
-            } ?? MonteCarloSettings(runs: 1000, seed: 1)
+            }
+        let check = checkSettings(top)
 
-        return Scenario(
+        var scenario = Scenario(
             name: name, sourcePath: sourcePath, start: start, horizonMonths: horizon, initialCash: initialCash,
             tiers: tiersWithUsers, conversionRate: conversionRate, initialWaitlist: waitlist,
             acquisition: acquisition, usage: usage, payments: payments, marketing: marketing,
             supabase: supabase, services: services, team: team, compliance: compliance,
-            phases: phases, milestones: milestones, monteCarlo: monteCarlo, uncertainties: uncertainties)
+            phases: phases, milestones: milestones, monteCarlo: monteCarlo, uncertainties: uncertainties,
+            check: check, gates: [])
+        // Gates name monthly columns and events, which exist once the rest is decoded.
+        scenario.gates = gates(top, metrics: MonthlyColumn.numeric(for: scenario).map(\.name),
+                               eventKeys: EventCatalog(scenario: scenario).keys, horizon: horizon)
+        return scenario
     }
 
     // MARK: - Sections

@@ -32,9 +32,17 @@ public struct Scenario: Sendable {
     /// Growth phases, phase 0 first.
     public var phases: [Phase]
     public var milestones: [Milestone]
-    public var monteCarlo: MonteCarloSettings
+    /// `monte_carlo`: runs and seed; nil when the scenario does not ask for Monte Carlo.
+    public var monteCarlo: MonteCarloSettings?
     /// Parameters given as distributions, in file order.
     public var uncertainties: [Uncertainty]
+    /// `check:`: tolerances of `capsim check`.
+    public var check: CheckSettings
+    /// `gates:`: limits `capsim check` enforces.
+    public var gates: [Gate]
+
+    /// Monte Carlo settings to use when Monte Carlo is needed: the scenario's, else 1,000 runs with seed 1.
+    public var monteCarloOrDefault: MonteCarloSettings { monteCarlo ?? MonteCarloSettings(runs: 1000, seed: 1) }
 
     /// Indices of the paid tiers (all but the first).
     public var paidTierIndices: Range<Int> { 1..<tiers.count }

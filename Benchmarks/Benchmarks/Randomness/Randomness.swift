@@ -1,0 +1,56 @@
+import Benchmark
+import GSLKit
+
+/// Which GSL generator and which draws cost most (issue 3). Each benchmark makes 1,000,000
+/// draws; divide the wall time by 10^6 for the cost of one draw. The parameters are those
+/// of a typical month of mirai-roadmap.yaml: churn of a few thousand free users
+/// (n = 3,000, p = 0.08), conversions (n = 3,000, p = 0.015), paid churn of a small tier
+/// (n = 200, p = 0.04), arrivals (Poisson, mean 300).
+let benchmarks: @Sendable () -> Void = {
+    let draws = 1_000_000
+    let configuration = Benchmark.Configuration(metrics: [.wallClock], maxDuration: .seconds(5), maxIterations: 20)
+
+    for algorithm in RandomGenerator.Algorithm.allCases {
+        Benchmark("generator \(algorithm.rawValue): uniform", configuration: configuration) { _ in
+            let generator = RandomGenerator(algorithm, seed: 1)
+            var sum = 0.0
+            for _ in 0..<draws { sum += generator.uniform() }
+            blackHole(sum)
+        }
+        Benchmark("generator \(algorithm.rawValue): gsl_ran_binomial n=3000 p=0.08", configuration: configuration) { _ in
+            let generator = RandomGenerator(algorithm, seed: 1)
+            var sum: UInt32 = 0
+            for _ in 0..<draws { sum &+= generator.binomial(3000, 0.08) }
+            blackHole(sum)
+        }
+    }
+    let cases: [(String, UInt32, Double)] = [("n=3000 p=0.08", 3000, 0.08), ("n=3000 p=0.015", 3000, 0.015), ("n=200 p=0.04", 200, 0.04)]
+    for (label, n, p) in cases {
+        Benchmark("gsl_ran_binomial \(label), taus2", configuration: configuration) { _ in
+            let generator = RandomGenerator(.taus2, seed: 1)
+            var sum: UInt32 = 0
+            for _ in 0..<draws { sum &+= generator.binomial(n, p) }
+            blackHole(sum)
+        }
+        Benchmark("BTRS binomial \(label), taus2", configuration: configuration) { _ in
+            let generator = RandomGenerator(.taus2, seed: 1)
+            var sum: UInt32 = 0
+            for _ in 0..<draws { sum &+= generator.binomialBTRS(n, p) }
+            blackHole(sum)
+        }
+    }
+    for mean in [30.0, 300.0, 5000.0] {
+        Benchmark("gsl_ran_poisson mean=\(Int(mean)), taus2", configuration: configuration) { _ in
+            let generator = RandomGenerator(.taus2, seed: 1)
+            var sum: UInt32 = 0
+            for _ in 0..<draws { sum &+= generator.poisson(mean: mean) }
+            blackHole(sum)
+        }
+        Benchmark("PTRS Poisson mean=\(Int(mean)), taus2", configuration: configuration) { _ in
+            let generator = RandomGenerator(.taus2, seed: 1)
+            var sum: UInt32 = 0
+            for _ in 0..<draws { sum &+= generator.poissonPTRS(mean: mean) }
+            blackHole(sum)
+        }
+    }
+}

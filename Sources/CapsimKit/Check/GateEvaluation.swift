@@ -1,0 +1,101 @@
+import GSLKit
+
+/// The verdict on one gate.
+public struct GateResult: Sendable, Hashable {
+    public enum Verdict: String, Sendable {
+        case pass, fail
+        /// Monte Carlo could not tell at the required confidence within `check.max_runs` runs.
+        case inconclusive
+    }
+
+    public var gate: Gate
+    public var verdict: Verdict
+    /// The value, or the estimate with its confidence bounds and run count, for people.
+    public var detail: String
+
+    public var isFailure: Bool { verdict != .pass }
+}
+
+/// Evaluates a scenario's gates: value gates on the deterministic projection, percentile and
+/// probability gates on Monte Carlo with Clopper–Pearson bounds, adding runs (×4, up to
+/// `check.max_runs`) until every verdict holds at `check.confidence`. The same seed always
+/// gives the same runs, so a verdict is reproducible; the bounds say how sure it is.
+public enum GateEvaluation {
+    public static func evaluate(_ scenario: Scenario, projection: Projection, threads: Int) -> [GateResult] {
+        var results: [GateResult?] = scenario.gates.map { gate in
+            guard case let .value(metric, month, isUpper, limit) = gate.kind else { return nil }
+            let column = MonthlyColumn.numeric(for: scenario).first { $0.name == metric }!
+            guard let value = column.metric.value(in: projection.rows[month]) else {
+                return GateResult(gate: gate, verdict: .fail, detail: "\(metric) is undefined in month \(month)")
+            }
+            let passes = isUpper ? value <= limit : value >= limit
+            return GateResult(gate: gate, verdict: passes ? .pass : .fail,
+                              detail: "\(metric) in month \(month) is \(NumberFormat.significant(value))")
+        }
+        let probabilistic = scenario.gates.indices.filter { scenario.gates[$0].needsMonteCarlo }
+        guard !probabilistic.isEmpty else { return results.map { $0! } }
+
+        let settings = scenario.check
+        let columns = MonthlyColumn.numeric(for: scenario)
+        let probes: [Probe] = probabilistic.compactMap { index in
+            guard case let .percentile(metric, month, _, _, limit) = scenario.gates[index].kind else { return nil }
+            return Probe(metric: columns.first { $0.name == metric }!.metric, month: month, threshold: limit)
+        }
+        var runs = scenario.monteCarloOrDefault.runs
+        while true {
+            let options = MonteCarloOptions(runs: runs, seed: scenario.monteCarloOrDefault.seed, threads: threads, probes: probes)
+            let result = MonteCarlo.simulate(scenario, options: options)
+            var probeIndex = 0
+            for index in probabilistic {
+                let gate = scenario.gates[index]
+                switch gate.kind {
+                case let .percentile(metric, month, percentile, isUpper, limit):
+                    let counts = result.probeCounts(probeIndex)
+                    probeIndex += 1
+                    // pQ ≤ L ⟺ P(X ≤ L) ≥ Q/100;  pQ ≥ L ⟺ P(X ≥ L) ≥ 1 − Q/100.
+                    let successes = isUpper ? counts.atMost : counts.atLeast
+                    let required = isUpper ? Double(percentile) / 100 : 1 - Double(percentile) / 100
+                    let sampleValue = result.seriesIndex(metric).flatMap { result.quantiles(month: month, metric: $0) }
+                    let estimate = sampleValue.map { q in percentile == 5 ? q.p5 : percentile == 50 ? q.p50 : q.p95 }
+                    let (verdict, bounds) = decide(successes: successes, trials: counts.defined, required: required,
+                                                   atLeast: true, confidence: settings.confidence)
+                    let share = counts.defined > 0 ? Double(successes) / Double(counts.defined) : 0
+                    results[index] = GateResult(gate: gate, verdict: verdict, detail:
+                        "P\(percentile) ≈ \(estimate.map(NumberFormat.significant) ?? "–"); \(NumberFormat.percent(share)) of \(NumberFormat.grouped(Double(counts.defined))) runs \(isUpper ? "at or below" : "at or above") \(NumberFormat.plain(limit)), needed \(NumberFormat.percent(required)) (\(confidenceText(bounds, settings.confidence)))")
+                case let .probability(event, within, isUpper, limit):
+                    let statistics = result.eventStatistics().first { $0.key == event }!
+                    let successes = statistics.histogram.prefix(within + 1).reduce(0, +)
+                    let (verdict, bounds) = decide(successes: successes, trials: result.runs, required: limit,
+                                                   atLeast: !isUpper, confidence: settings.confidence)
+                    results[index] = GateResult(gate: gate, verdict: verdict, detail:
+                        "P ≈ \(NumberFormat.significant(Double(successes) / Double(result.runs))) (\(successes) of \(NumberFormat.grouped(Double(result.runs))) runs; \(confidenceText(bounds, settings.confidence)))")
+                case .value: break
+                }
+            }
+            let undecided = probabilistic.contains { results[$0]?.verdict == .inconclusive }
+            if !undecided || runs >= settings.maxRuns { break }
+            runs = min(settings.maxRuns, runs * 4)
+        }
+        return results.map { $0! }
+    }
+
+    /// Pass when the one-sided bound on the far side meets the requirement, fail when the bound
+    /// on the near side already violates it, else inconclusive.
+    static func decide(successes: Int, trials: Int, required: Double, atLeast: Bool,
+                       confidence: Double) -> (GateResult.Verdict, (Double, Double)) {
+        guard trials > 0 else { return (.inconclusive, (0, 1)) }
+        let bounds = Statistics.binomialConfidenceBounds(successes: successes, trials: trials, confidence: confidence)
+        if atLeast {
+            if bounds.lower >= required { return (.pass, bounds) }
+            if bounds.upper < required { return (.fail, bounds) }
+        } else {
+            if bounds.upper <= required { return (.pass, bounds) }
+            if bounds.lower > required { return (.fail, bounds) }
+        }
+        return (.inconclusive, bounds)
+    }
+
+    private static func confidenceText(_ bounds: (Double, Double), _ confidence: Double) -> String {
+        "\(NumberFormat.percent(confidence)) one-sided bounds \(NumberFormat.significant(bounds.0))–\(NumberFormat.significant(bounds.1))"
+    }
+}

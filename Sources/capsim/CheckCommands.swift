@@ -1,0 +1,174 @@
+import ArgumentParser
+import CapsimKit
+import Foundation
+
+/// Options shared by the commands that simulate several scenarios.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Worker threads for Monte Carlo (default: all cores). Results do not depend on it.")
+    var threads: Int?
+
+    var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+}
+
+/// Report formats of check and diff.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, markdown
+}
+
+struct Baseline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record the figures that matter of each scenario, for capsim check.",
+        discussion: """
+        Writes DIR/<scenario name>.json per scenario: total, infra and team cost and MRR at \
+        months 6, 12, 24, 36, 60 and the horizon, the month of every phase entry, plan \
+        change, milestone, limit breach and cash going below zero, the cash low point, and \
+        for scenarios with monte_carlo: their P50/P95 and event probabilities.
+        """)
+
+    @Argument(help: "Scenario files (YAML).")
+    var scenarios: [String]
+
+    @Option(help: "Directory for the baseline files (created if missing).")
+    var dir: String
+
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        if scenarios.isEmpty { throw ValidationError("give at least one scenario file") }
+    }
+
+    func run() throws {
+        let loaded = try scenarios.map { path in (path, try Scenario.load(path: path)) }
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw ToolError(description: "cannot create the baseline directory '\(dir)': \(error.localizedDescription)")
+        }
+        for (path, scenario) in loaded {
+            let figures = FigureSet.compute(scenario, threads: threads.count)
+            let file = (dir as NSString).appendingPathComponent(FigureSet.baselineFileName(forScenario: path))
+            try OutputFile.write(figures.json().serialized(), to: file)
+            print("wrote \(file): \(figures.figures.count) figures of \(path)\(figures.monteCarlo.map { " (Monte Carlo: \($0.runs) runs, seed \($0.seed))" } ?? "")")
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute scenarios and fail when a figure moved past its tolerance or a gate fails.",
+        discussion: """
+        With --baseline, compares each scenario with DIR/<scenario name>.json (from capsim \
+        baseline): amounts within their tolerance (default 2% or 1 unit; the scenario's \
+        check: section and --tolerance change it), event months exactly (check.event_months), \
+        probabilities within check.probability. Always evaluates the scenario's gates: \
+        probabilistic gates add Monte Carlo runs until the verdict holds at check.confidence.
+
+        Exit status: 0 all passed, 1 a figure moved or a gate failed (or is inconclusive), \
+        2 bad input (a missing or corrupt baseline, a bad scenario).
+        """)
+
+    @Argument(help: "Scenario files (YAML).")
+    var scenarios: [String]
+
+    @Option(help: "Directory of baseline files written by capsim baseline.")
+    var baseline: String?
+
+    @Option(help: "Relative tolerance for every amount, as 2% or 0.02 (overrides the scenario's check: tolerances).")
+    var tolerance: String?
+
+    @Option(help: "Report format: table or markdown (for a pull-request comment).")
+    var format: ReportFormat = .table
+
+    @Option(help: "Also write JUnit XML (a test case per scenario baseline and per gate) to this file.")
+    var junit: String?
+
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        if scenarios.isEmpty { throw ValidationError("give at least one scenario file") }
+        if let tolerance, Self.parseTolerance(tolerance) == nil {
+            throw ValidationError("--tolerance must be a percentage such as 2% or a fraction such as 0.02, got '\(tolerance)'")
+        }
+    }
+
+    static func parseTolerance(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix("%") { return Double(trimmed.dropLast()).flatMap { $0 >= 0 ? $0 / 100 : nil } }
+        return Double(trimmed).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    func run() throws {
+        var loaded: [(String, Scenario, FigureSet?, String?)] = []
+        for path in scenarios {
+            var scenario = try Scenario.load(path: path)
+            if let relative = tolerance.flatMap(Self.parseTolerance) {
+                scenario.check.tolerance.relative = relative
+                for key in scenario.check.metrics.keys { scenario.check.metrics[key]?.relative = relative }
+            }
+            var baselineFigures: FigureSet?
+            var baselinePath: String?
+            if let baseline {
+                let file = (baseline as NSString).appendingPathComponent(FigureSet.baselineFileName(forScenario: path))
+                guard FileManager.default.fileExists(atPath: file) else {
+                    throw ToolError(description: "no baseline for \(path) at \(file); create it with: capsim baseline \(path) --dir \(baseline)")
+                }
+                baselineFigures = try FigureSet.read(path: file)
+                baselinePath = file
+            } else if scenario.gates.isEmpty {
+                throw ToolError(description: "nothing to check for \(path): give --baseline DIR or add gates: to the scenario")
+            }
+            loaded.append((path, scenario, baselineFigures, baselinePath))
+        }
+        let checks = loaded.map { path, scenario, baselineFigures, baselinePath in
+            let projection = Simulator.project(scenario)
+            let comparisons = baselineFigures.map { baseline in
+                FigureSet.compute(scenario, threads: threads.count).compared(with: baseline, settings: scenario.check)
+            } ?? []
+            let gates = GateEvaluation.evaluate(scenario, projection: projection, threads: threads.count)
+            return ScenarioCheck(path: path, scenarioName: scenario.name, baselinePath: baselinePath,
+                                 comparisons: comparisons, gates: gates)
+        }
+        let document = CheckReport.document(checks)
+        print(format == .markdown ? document.markdown() : document.plainText(), terminator: "")
+        if let junit { try OutputFile.write(CheckReport.junit(checks), to: junit) }
+        if checks.contains(where: \.isFailure) { throw ExitCode(ExitStatus.checkFailed.rawValue) }
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two scenarios, or two result files, figure by figure.",
+        discussion: """
+        A and B are scenario files (.yaml), baseline files (capsim baseline) or results of \
+        capsim run --format json. Shows every figure of capsim baseline with both values, the \
+        change and the percentage, and the events that moved. Exit 0 unless an input is bad (2).
+        """)
+
+    @Argument(help: "The first scenario or result file.")
+    var a: String
+
+    @Argument(help: "The second scenario or result file.")
+    var b: String
+
+    @Option(help: "Report format: table or markdown.")
+    var format: ReportFormat = .table
+
+    @OptionGroup var threads: ThreadOptions
+
+    func run() throws {
+        let document = CheckReport.diff(try figures(a), try figures(b), labels: (a, b))
+        print(format == .markdown ? document.markdown() : document.plainText(), terminator: "")
+    }
+
+    private func figures(_ path: String) throws -> FigureSet {
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ext == "yaml" || ext == "yml" {
+            return FigureSet.compute(try Scenario.load(path: path), threads: threads.count)
+        }
+        return try FigureSet.read(path: path)
+    }
+}

@@ -1,0 +1,130 @@
+import CapsimKit
+import Foundation
+import Testing
+
+@Suite("Baselines, tolerances and gates")
+struct CheckTests {
+    static let withGates = """
+        start: 2025-01
+        horizon_months: 12
+        tiers:
+          - {name: free, price: 0, churn: 0.1, messages_per_active_day: 5}
+          - {name: paid, price: 20, churn: 0.05, messages_per_active_day: 20}
+        conversion_rate: 0.05
+        users: {free: 1000}
+        acquisition: {cac: 10, activation_rate: 0.5, referral_rate: {dist: uniform, min: 0.05, max: 0.25}}
+        usage: {stickiness: 0.3}
+        marketing: [{phase: 0, spend: 1000}]
+        infrastructure:
+          supabase:
+            plans: [{name: free, price: 0}]
+        phases:
+          - name: start
+          - name: big
+            when: {users_at_least: 1600}
+        monte_carlo: {runs: 500, seed: 1}
+        """
+
+    @Test("A probabilistic gate near its limit gives the same verdict for every seed once enough runs are used",
+          arguments: [UInt64(1), 2, 3, 4, 5])
+    func probabilisticGateIsStable(seed: UInt64) throws {
+        // Given an event with a probability of about 0.33 and a gate at 0.38
+        var scenario = try Fixtures.scenario(Self.withGates + """
+
+            gates: [{event: "phase:1", within_months: 12, probability_at_most: 0.38}]
+            """)
+        scenario.monteCarlo = MonteCarloSettings(runs: 500, seed: seed)
+        // When the gate is evaluated
+        let results = GateEvaluation.evaluate(scenario, projection: Simulator.project(scenario), threads: 2)
+        // Then it passes, with a confidence statement, for every seed
+        #expect(results.map(\.verdict) == [.pass], "\(results.map(\.detail))")
+        #expect(results.first?.detail.contains("99.0% one-sided bounds") == true)
+    }
+
+    @Test("A probability estimate whose bounds straddle the limit is inconclusive, not a coin flip")
+    func inconclusiveAtTheRunLimit() throws {
+        var scenario = try Fixtures.scenario(Self.withGates + """
+
+            check: {max_runs: 500}
+            gates: [{event: "phase:1", within_months: 12, probability_at_most: 0.4}]
+            """)
+        let share = MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 500, seed: 1, threads: 2))
+            .eventStatistics().first { $0.key == "phase:1" }!.share
+        scenario.gates = [Gate(name: "at the estimate", kind: .probability(event: "phase:1", withinMonths: 12, isUpperBound: true, limit: share))]
+        let results = GateEvaluation.evaluate(scenario, projection: Simulator.project(scenario), threads: 2)
+        #expect(results.map(\.verdict) == [.inconclusive])
+    }
+
+    @Test("Value and percentile gates")
+    func valueAndPercentileGates() throws {
+        let scenario = try Fixtures.scenario(Self.withGates + """
+
+            gates:
+              - {metric: users_total, month: 12, at_least: 10}
+              - {metric: users_total, month: 12, at_most: 10}
+              - {metric: mrr_usd, month: 6, p95_at_most: 1000000}
+              - {metric: mrr_usd, month: 6, p5_at_least: 1000000}
+            """)
+        let results = GateEvaluation.evaluate(scenario, projection: Simulator.project(scenario), threads: 1)
+        #expect(results.map(\.verdict) == [.pass, .fail, .pass, .fail])
+    }
+
+    @Test("Gates are validated like the rest of the scenario", arguments: [
+        ("{metric: total_cost, month: 6, at_most: 1}", "unknown metric 'total_cost'; did you mean"),
+        ("{event: phase:7, probability_at_most: 0.1}", "unknown event 'phase:7'"),
+        ("{metric: infra_usd, month: 6, at_most: 1, at_least: 0}", "a gate needs exactly one limit"),
+        ("{metric: infra_usd, month: 99, at_most: 1}", "gates[0].month: must be between 0 and 12, got 99"),
+        ("{event: cash_below_zero, probability_at_most: 1.5}", "must be between 0 and 1, got 1.5"),
+    ])
+    func gateValidation(gate: String, message: String) {
+        let diagnostics = Fixtures.diagnostics(Self.withGates + "\ngates: [\(gate)]")
+        #expect(diagnostics.contains { $0.description.contains(message) }, "\(diagnostics.map(\.description))")
+    }
+
+    @Test("Figures round-trip through a baseline file exactly")
+    func baselineRoundTrip() throws {
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        let figures = FigureSet.compute(scenario, threads: 2)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try figures.json().serialized().write(to: url, atomically: true, encoding: .utf8)
+        let read = try FigureSet.read(path: url.path)
+        #expect(read.figures == figures.figures)
+        #expect(read.monteCarlo == MonteCarloSettings(runs: 1000, seed: 42))
+        #expect(figures.compared(with: read, settings: CheckSettings()).allSatisfy { $0.status == .unchanged })
+    }
+
+    @Test("Tolerances: relative or absolute for amounts, exact months, moved and new figures fail")
+    func comparison() {
+        let baseline = FigureSet(scenario: "s", source: "s.yaml", monteCarlo: nil, figures: [
+            Figure(name: "total_cost_usd@m6", kind: .amount, metric: "total_cost_usd", value: 1000),
+            Figure(name: "infra_usd@m6", kind: .amount, metric: "infra_usd", value: 100),
+            Figure(name: "month:phase:1", kind: .month, value: 5),
+            Figure(name: "month:phase:2", kind: .month, value: nil),
+        ])
+        let current = FigureSet(scenario: "s", source: "s.yaml", monteCarlo: nil, figures: [
+            Figure(name: "total_cost_usd@m6", kind: .amount, metric: "total_cost_usd", value: 1015),   // +1.5%
+            Figure(name: "infra_usd@m6", kind: .amount, metric: "infra_usd", value: 110),              // +10%
+            Figure(name: "month:phase:1", kind: .month, value: 6),
+            Figure(name: "month:milestone:new", kind: .month, value: 3),
+        ])
+        var settings = CheckSettings()
+        let statuses = current.compared(with: baseline, settings: settings).map(\.status)
+        #expect(statuses == [.withinTolerance, .moved, .moved, .unchanged, .added])
+        settings.metrics["infra_usd"] = Tolerance(relative: 0.1, absolute: 0)
+        settings.eventMonths = 1
+        #expect(current.compared(with: baseline, settings: settings).map(\.status) == [.withinTolerance, .withinTolerance, .withinTolerance, .unchanged, .added])
+    }
+
+    @Test("A corrupt or foreign baseline is a clear error")
+    func corruptBaseline() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        for (text, message) in [("{not json", "is not valid JSON"), ("{\"capsim_baseline\": 7}", "unsupported baseline version 7"),
+                                ("{\"capsim_baseline\": 1}", "'figures' must be a list"), ("{\"x\": 1}", "neither a capsim baseline"),
+                                ("{\"capsim_baseline\": 1, \"figures\": [{\"name\": \"a\", \"kind\": \"weird\"}]}", "figures[0] needs a 'name' and a 'kind'")] {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            #expect { try FigureSet.read(path: url.path) } throws: { "\($0)".contains(message) }
+        }
+    }
+}
