@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // GSL as a C module: the system's libgsl (apt package libgsl-dev, installed by `make`).
@@ -22,7 +23,11 @@ let package = Package(
         // It never prints; the executable renders what it returns.
         .target(
             name: "CapsimKit",
-            dependencies: ["GSLKit", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "GSLKit",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // The command-line tool: parses arguments, calls CapsimKit, writes output.
         .executableTarget(

@@ -1,0 +1,45 @@
+import ArgumentParser
+import CapsimKit
+import Foundation
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load the migrations into SQLite and show the schema and how each PostgreSQL construct was handled.",
+        discussion: """
+        Reads migrations/NNN_*.sql in order, translates each statement for an in-memory SQLite \
+        database, and prints the schema as loaded (--dialect sqlite, the default) or as \
+        written for PostgreSQL (--dialect postgres), then a table of every construct that was \
+        translated, emulated or skipped, with where and why. A statement capsim cannot \
+        translate is an error naming its file and line (exit 2).
+        """)
+
+    enum Dialect: String, ExpressibleByArgument, CaseIterable { case sqlite, postgres }
+
+    @Option(help: "Which schema to print: sqlite (as loaded) or postgres (as written).")
+    var dialect: Dialect = .sqlite
+
+    @Option(help: "The migrations directory.")
+    var migrations = "migrations"
+
+    @Option(help: "Output format: table or markdown.")
+    var format: ReportFormat = .table
+
+    func run() throws {
+        let schema: SQLiteSchema
+        do { schema = try SQLiteSchema(migrations: migrations) } catch {
+            throw ToolError(description: error.description)
+        }
+        var document = ReportDocument(title: "capsim schema (\(dialect.rawValue))",
+                                      subtitle: "\(schema.files.count) migration files from \(migrations)")
+        switch dialect {
+        case .sqlite:
+            document.sections.append(.init(title: "Schema as loaded in SQLite", lines: try schema.schemaSQL().map { $0 + ";" }))
+        case .postgres:
+            document.sections.append(.init(title: "Schema as written for PostgreSQL", lines: try schema.files.flatMap { file in
+                ["-- \(file)", try String(contentsOfFile: file, encoding: .utf8)]
+            }))
+        }
+        document.sections.append(SchemaReport.constructs(schema.notes))
+        print(format == .markdown ? document.markdown() : document.plainText(), terminator: "")
+    }
+}
