@@ -39,7 +39,8 @@ public final class SQLiteSchema: @unchecked Sendable {
         }
     }
 
-    private func load(file: String) throws(SchemaError) {
+    /// Runs a PostgreSQL file (migrations, seed data) through the translator, in one transaction.
+    public func load(file: String) throws(SchemaError) {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw SchemaError(location: file, message: "cannot read the file")
         }
