@@ -213,4 +213,20 @@ struct CLITests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("--bands, --runs-csv and --threads need Monte Carlo"))
     }
+
+    @Test("schema prints the SQLite schema and the constructs table; postgres prints the files")
+    func schema() throws {
+        let result = try CLI.run(["schema"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("CREATE TABLE chat_messages ("))
+        #expect(result.stdout.contains("row-level security policy"))
+        #expect(result.stdout.contains("ALTER SYSTEM"))
+        let postgres = try CLI.run(["schema", "--dialect", "postgres", "--format", "markdown"])
+        #expect(postgres.status == 0)
+        #expect(postgres.stdout.contains("CREATE MATERIALIZED VIEW IF NOT EXISTS user_cohorts AS"))
+        let missing = try CLI.run(["schema", "--migrations", "/no/such/dir"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no migrations directory"))
+    }
 }
+

@@ -157,7 +157,7 @@ enum SQLLexer {
                 kind = .number
             } else {
                 let twoChar = peek(1).map { String(c) + String($0) } ?? ""
-                if ["::", "<=", ">=", "<>", "!=", "||", "->", "=>"].contains(twoChar) {
+                if ["::", "<=", ">=", "<>", "!=", "||", "->", "=>", "@>", "<@", "?|", "?&", "#>", "~~", "!~"].contains(twoChar) {
                     text.unicodeScalars.append(take()); text.unicodeScalars.append(take())
                     if twoChar == "->", peek() == ">" { text.unicodeScalars.append(take()) }
                 } else {
