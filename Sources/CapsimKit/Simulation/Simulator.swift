@@ -245,8 +245,8 @@ struct Engine {
     /// Σ_i U_i × stickiness × min(messages_per_active_day_i, daily_quota_i).
     private func messagesPerDay(_ usersByTier: TierValues) -> Double {
         var total = 0.0
-        for index in 0..<usersByTier.count { total += usersByTier[index] * effectiveMessages[index] }
-        return total * usage.stickiness
+        for index in 0..<usersByTier.count { total += usersByTier[index] * usage.stickiness * effectiveMessages[index] }
+        return total
     }
 
     /// Bytes of data still in the live tables, and bytes archived, at the end of `month`.
