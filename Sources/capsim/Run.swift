@@ -55,10 +55,10 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("monte-carlo"), help: "Run Monte Carlo with the scenario's monte_carlo settings (runs, seed).")
     var monteCarlo = false
 
-    @Option(help: "Monte Carlo runs (default: the scenario's monte_carlo.runs).")
+    @Option(help: "Monte Carlo runs (default: the scenario's monte_carlo.runs, else 1000).")
     var runs: Int?
 
-    @Option(help: "Monte Carlo seed (default: the scenario's monte_carlo.seed).")
+    @Option(help: "Monte Carlo seed (default: the scenario's monte_carlo.seed, else 1).")
     var seed: UInt64?
 
     @Option(help: "Worker threads for Monte Carlo (default: all cores). Results do not depend on it.")

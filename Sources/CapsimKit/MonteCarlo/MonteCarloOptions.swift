@@ -10,7 +10,8 @@ public struct MonteCarloOptions: Sendable {
     public var threads: Int
     /// The GSL generator algorithm.
     public var algorithm: RandomGenerator.Algorithm
-    /// Runs kept whole for quantiles: all of them up to this many, a uniform sample beyond.
+    /// Runs kept whole for quantiles: all of them up to this many, a uniform sample beyond
+    /// (fewer when the horizon is long: the sampled rows stay within 80 MB).
     public var sampleCapacity: Int
     /// Thresholds whose crossings are counted over every run (for percentile gates).
     public var probes: [Probe]

@@ -193,13 +193,18 @@ final class SampleStore: @unchecked Sendable {
     let eventMonths: UnsafeMutableBufferPointer<Int32>
     let parameters: UnsafeMutableBufferPointer<Double>
 
+    /// Bytes the sampled rows may take; long horizons sample fewer runs (never fewer than 100).
+    static let memoryBudget = 80_000_000
+
     init(scenario: Scenario, options: MonteCarloOptions, layout: Layout) {
-        if options.runs <= options.sampleCapacity {
+        let bytesPerRun = layout.months * layout.metrics.count * MemoryLayout<Double>.stride
+        let limit = min(options.sampleCapacity, max(100, Self.memoryBudget / bytesPerRun))
+        if options.runs <= limit {
             runs = Array(0..<options.runs)
         } else {
             // The sample is a function of the seed alone: a generator on a stream no run uses.
             let chooser = RandomGenerator(options.algorithm, seed: options.streamSeed(run: -1))
-            runs = chooser.choose(options.sampleCapacity, from: options.runs)
+            runs = chooser.choose(limit, from: options.runs)
         }
         capacity = runs.count
         var slots = [Int32](repeating: -1, count: options.runs)
