@@ -92,9 +92,9 @@ public struct EventMonths: Sendable {
             previousPhase = row.phase
         }
         if milestoneCount > 0 {
-            let inputs = row.conditionInputs
+            let values = ConditionTable.values(row.conditionInputs)
             for index in 0..<milestoneCount where months[milestoneBase + index] < 0 {
-                if milestoneConditions.holds(index, for: inputs) { months[milestoneBase + index] = row.month }
+                if milestoneConditions.holds(index, values) { months[milestoneBase + index] = row.month }
             }
         }
         if row.planIndex != previousPlan {

@@ -194,19 +194,19 @@ struct Engine {
 
         // §5 Costs.
         row.supabaseCost = supabase.plans[row.planIndex].monthlyCost(for: PlanUsage(row))
-        let inputs = row.conditionInputs
+        let values = ConditionTable.values(row.conditionInputs)
         var services = 0.0
-        for service in self.services where conditions.holds(service.when, for: inputs) {
+        for service in self.services where conditions.holds(service.when, values) {
             services += service.monthly + service.perUser * row.users
         }
         row.servicesCost = services
         for index in headcount.indices { headcount[index] = 0 }
-        for step in teamSteps where conditions.holds(step.when, for: inputs) { headcount[step.role] = step.count }
+        for step in teamSteps where conditions.holds(step.when, values) { headcount[step.role] = step.count }
         var team = 0.0
         for index in headcount.indices { team += roleCosts[index] * headcount[index] }
         row.teamCost = team
         var compliance = 0.0
-        for item in self.compliance where conditions.holds(item.when, for: inputs) { compliance += item.monthly }
+        for item in self.compliance where conditions.holds(item.when, values) { compliance += item.monthly }
         row.complianceCost = compliance
         row.marketing = spend
         row.variableCost = row.messages * usage.costPerMessage
@@ -235,9 +235,9 @@ struct Engine {
         for index in 1..<row.usersByTier.count { mrr += row.usersByTier[index] * prices[index] }
         row.mrr = mrr
 
-        let inputs = row.conditionInputs
+        let values = ConditionTable.values(row.conditionInputs)
         var reached = 0
-        for phase in phaseConditions.indices where conditions.holds(phaseConditions[phase], for: inputs) { reached = phase }
+        for phase in phaseConditions.indices where conditions.holds(phaseConditions[phase], values) { reached = phase }
         row.phase = max(previousPhase, reached)
         row.planIndex = max(previousPlan, supabase.choosePlan(for: PlanUsage(row)))
     }
