@@ -46,7 +46,7 @@ struct SQLTranslatorTests {
         ("SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY n) AS m FROM t", "SELECT percentile_cont(0.5, n) AS m FROM t"),
         ("SELECT DATE_TRUNC('week', u.created_at) FROM auth.users u", "SELECT DATE_TRUNC('week', u.created_at) FROM auth_users u"),
         ("SELECT COUNT(*) FROM public.chat_messages WHERE DATE(created_at) = CURRENT_DATE",
-         "SELECT COUNT(*) FROM chat_messages WHERE DATE(created_at) = CURRENT_DATE"),
+         "SELECT COUNT(*) FROM chat_messages WHERE DATE(created_at) = date(now())"),
         ("INSERT INTO q (a) VALUES (1) ON CONFLICT (a) DO NOTHING", "INSERT INTO q (a) VALUES (1) ON CONFLICT (a) DO NOTHING"),
     ])
     func expressions(postgres: String, sqlite: String) throws {

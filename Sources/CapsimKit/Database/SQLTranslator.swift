@@ -411,6 +411,10 @@ struct SQLTranslator {
             }
             index += 1
         }
+        // CURRENT_DATE → date(now()), so that it follows the database's clock.
+        for index in t.indices where t[index].isKeyword("CURRENT_DATE") {
+            t[index].text = "date(now())"
+        }
         // Functions SQLite lacks, provided by registered functions of the same name.
         for token in t where token.kind == .word {
             switch token.keyword {
@@ -418,7 +422,7 @@ struct SQLTranslator {
             case "GEN_RANDOM_UUID": note("gen_random_uuid()", .emulated, statement, "a registered function (random UUID v4)")
             case "DATE_TRUNC": note("date_trunc()", .emulated, statement, "a registered function (week starts on Monday)")
             case "LEAST", "GREATEST": note("\(token.keyword)()", .emulated, statement, "a registered function that ignores NULLs, as PostgreSQL's")
-            case "CURRENT_DATE": note("DATE(x) = CURRENT_DATE", .translated, statement, "SQLite's own date() and CURRENT_DATE (UTC)")
+            case "DATE": note("DATE(x) = CURRENT_DATE", .translated, statement, "SQLite's date(); CURRENT_DATE becomes date(now()) (UTC)")
             case "ILIKE", "SIMILAR", "LATERAL", "TABLESAMPLE":
                 throw failure(statement, "\(token.keyword) has no SQLite rule")
             default: break

@@ -6,8 +6,8 @@ import GRDB
 /// `least()`, `greatest()`, `pg_add_interval()`, `auth_uid()` and the ordered-set aggregates
 /// `percentile_cont()` / `percentile_disc()`.
 enum SQLiteFunctions {
-    static func register(in db: Database) {
-        db.add(function: DatabaseFunction("now", argumentCount: 0, pure: false) { _ in Timestamp.now() })
+    static func register(in db: Database, clock: DatabaseClock) {
+        db.add(function: DatabaseFunction("now", argumentCount: 0, pure: false) { _ in clock.now() })
         db.add(function: DatabaseFunction("gen_random_uuid", argumentCount: 0, pure: false) { _ in
             UUID().uuidString.lowercased()
         })
@@ -38,6 +38,28 @@ enum SQLiteFunctions {
         }
         db.add(function: DatabaseFunction("percentile_cont", argumentCount: 2, pure: true, aggregate: PercentileAggregate<Continuous>.self))
         db.add(function: DatabaseFunction("percentile_disc", argumentCount: 2, pure: true, aggregate: PercentileAggregate<Discrete>.self))
+    }
+}
+
+/// The time `now()` answers in a database: the wall clock, or a fixed instant (synthetic data
+/// for a projected month is queried as of the end of that month).
+public final class DatabaseClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fixed: Double?
+
+    public init() {}
+
+    /// Fixes `now()` at `seconds` since 1970 UTC; nil returns to the wall clock.
+    public func set(_ seconds: Double?) {
+        lock.lock()
+        fixed = seconds
+        lock.unlock()
+    }
+
+    func now() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return fixed.map(Timestamp.format) ?? Timestamp.now()
     }
 }
 

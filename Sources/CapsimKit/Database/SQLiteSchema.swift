@@ -12,6 +12,8 @@ public final class SQLiteSchema: @unchecked Sendable {
     public private(set) var materializedViews: [String: String] = [:]
     /// The migration files loaded, in order.
     public let files: [String]
+    /// What `now()` (and `CURRENT_DATE`) answer.
+    public let clock = DatabaseClock()
 
     /// Migration files of `directory`: `NNN_name.sql`, in name order.
     public static func migrationFiles(in directory: String) throws(SchemaError) -> [String] {
@@ -28,7 +30,8 @@ public final class SQLiteSchema: @unchecked Sendable {
         files = try Self.migrationFiles(in: directory)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in SQLiteFunctions.register(in: db) }
+        let clock = self.clock
+        configuration.prepareDatabase { db in SQLiteFunctions.register(in: db, clock: clock) }
         do {
             queue = try DatabaseQueue(configuration: configuration)
         } catch {
