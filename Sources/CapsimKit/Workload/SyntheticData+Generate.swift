@@ -1,0 +1,254 @@
+import Foundation
+import GRDB
+import GSLKit
+
+extension SyntheticData {
+    /// Generates the data into `schema` (whose migrations are loaded) and sets its clock to
+    /// the end of the month. Returns the rows written per table.
+    /// - Throws: ``SchemaError`` when the month would not fit in `options.memoryLimit`.
+    @discardableResult
+    public func generate(into schema: SQLiteSchema) throws -> TableCounts {
+        let bytes = estimatedBytes(scale: options.scale)
+        if bytes > options.memoryLimit {
+            let fits = options.memoryLimit / estimatedBytes(scale: 1)
+            let largest = expectedCounts().largest.map { Int(Double($0.rows) * fits) } ?? 0
+            throw SchemaError(location: "--month \(options.month)", message: String(
+                format: "month %d needs about %.1f GB at scale %g, over the %.1f GB limit; what fits is --scale %.4f (or --max-rows %d)",
+                options.month, bytes / 1e9, options.scale, options.memoryLimit / 1e9, fits, largest))
+        }
+        schema.clock.set(endOfMonth)
+        var writer = RowWriter(generator: RandomGenerator(.taus2, seed: UInt(truncatingIfNeeded: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 7)),
+                               data: self)
+        try schema.queue.inTransaction { db in
+            try writer.write(db)
+            return .commit
+        }
+        return TableCounts(counts: writer.written.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+}
+
+/// Writes the rows of one synthetic database, drawing from one generator in a fixed order.
+struct RowWriter {
+    let generator: RandomGenerator
+    let data: SyntheticData
+    var written: [String: Int] = [:]
+    private var text: [UInt8] = []
+    private var statements: [String: Statement] = [:]
+
+    init(generator: RandomGenerator, data: SyntheticData) {
+        self.generator = generator
+        self.data = data
+        // A buffer of word-like text; message contents are slices of it.
+        let words = ["the", "plan", "week", "code", "idea", "team", "data", "model", "ask", "reply", "draft", "list", "why",
+                     "how", "chat", "note", "summary", "please", "thanks", "could", "you", "write", "explain", "with", "a"]
+        var buffer: [UInt8] = []
+        while buffer.count < 1 << 16 {
+            buffer += Array(words[Int(generator.uniform() * Double(words.count))].utf8) + [32]
+        }
+        text = buffer
+    }
+
+    private mutating func insert(_ db: Database, _ table: String, _ columns: [String], _ values: [(any DatabaseValueConvertible)?]) throws {
+        let statement: Statement
+        if let cached = statements[table] { statement = cached } else {
+            statement = try db.makeStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+            statements[table] = statement
+        }
+        statement.setUncheckedArguments(StatementArguments(values))
+        try statement.execute()
+        written[table, default: 0] += 1
+    }
+
+    private func uuid() -> String {
+        func hex(_ count: Int) -> String {
+            var result = ""
+            for _ in 0..<count { result.append(String(Int(generator.uniform() * 16), radix: 16)) }
+            return result
+        }
+        return "\(hex(8))-\(hex(4))-4\(hex(3))-a\(hex(3))-\(hex(12))"
+    }
+
+    private func scaled(_ value: Double) -> Int { Int((value * data.options.scale).rounded()) }
+
+    /// Start (seconds) of month `k` of the projection, and its length in days.
+    private func monthSpan(_ k: Int) -> (start: Double, days: Double) {
+        let start = data.scenario.start.adding(months: k), next = data.scenario.start.adding(months: k + 1)
+        let a = Double(Timestamp.daysFromCivil(start.year, start.month, 1)) * 86400
+        let b = Double(Timestamp.daysFromCivil(next.year, next.month, 1)) * 86400
+        return (a, (b - a) / 86400)
+    }
+
+    /// A time in [from, to) following the daily and weekly rhythm.
+    private func rhythmicTime(from: Double, to: Double) -> Double {
+        for _ in 0..<32 {
+            let t = from + generator.uniform() * (to - from)
+            let days = Int((t / 86400).rounded(.down))
+            let weekday = ((days + 3) % 7 + 7) % 7
+            let hour = Int((t - Double(days) * 86400) / 3600)
+            if generator.uniform() * 1.3 < SyntheticData.hourWeights[hour] * SyntheticData.weekdayWeights[weekday] { return t }
+        }
+        return from + generator.uniform() * (to - from)
+    }
+
+    private func pick(_ weights: [Double]) -> Int {
+        let total = weights.reduce(0, +)
+        var u = generator.uniform() * total
+        for (index, weight) in weights.enumerated() {
+            u -= weight
+            if u < 0 { return index }
+        }
+        return weights.count - 1
+    }
+
+    mutating func write(_ db: Database) throws {
+        let scenario = data.scenario, projection = data.projection, month = data.options.month
+        let rows = projection.rows
+        let end = data.endOfMonth
+        // Accounts: active ones per tier (the month's U_i), churned ones (C − N).
+        let active = scenario.tiers.indices.map { scaled(rows[month].usersByTier[$0]) }
+        let total = max(active.reduce(0, +), scaled(rows[month].cumulativeSignups))
+        let churn = scenario.tiers.first?.churn ?? 0
+        let survive = (0...month).map { t in (t == 0 ? rows[0].users : rows[t].activated) * pow(1 - churn, Double(month - t)) }
+        let leave = (0...month).map { t in (t == 0 ? rows[0].users : rows[t].activated) * (1 - pow(1 - churn, Double(month - t))) }
+        struct Account { var id: String; var tier: Int; var signup: Double; var signupMonth: Int; var lastSignIn: Double }
+        var accounts: [Account] = []
+        accounts.reserveCapacity(total)
+        for index in 0..<total {
+            let tier = index < active.reduce(0, +) ? active.indices.first { index < active[0...$0].reduce(0, +) }! : -1
+            let signupMonth = tier >= 0 ? pick(survive) : pick(leave.reduce(0, +) > 0 ? leave : survive)
+            let span = monthSpan(signupMonth)
+            let signup = min(end - 1, span.start + generator.uniform() * span.days * 86400)
+            // Active accounts signed in during the month; churned ones last did before it.
+            let monthStart = monthSpan(month).start
+            let lastSignIn = tier >= 0
+                ? max(signup, monthStart + generator.uniform() * (end - monthStart))
+                : signup + generator.uniform() * max(0, min(end, monthStart) - 1 - signup)
+            let account = Account(id: uuid(), tier: tier, signup: signup, signupMonth: signupMonth, lastSignIn: lastSignIn)
+            accounts.append(account)
+            try insert(db, "auth_users", ["id", "email", "created_at", "last_sign_in_at", "aud", "role"],
+                       [account.id, "user\(index)@example.com", Timestamp.format(signup), Timestamp.format(lastSignIn),
+                        "authenticated", "authenticated"])
+            try insert(db, "profiles", ["id", "display_name", "tier", "created_at", "updated_at"],
+                       [account.id, "User \(index)", schemaTier(max(0, tier)), Timestamp.format(signup), Timestamp.format(signup)])
+        }
+        // Subscriptions: every paid account has an active one, billed this month; canceled ones for paid churn.
+        let monthStart = monthSpan(month).start
+        for account in accounts where account.tier >= 1 {
+            let tier = scenario.tiers[account.tier]
+            let subscription = uuid()
+            try insert(db, "subscriptions", ["id", "user_id", "tier", "status", "created_at"],
+                       [subscription, account.id, schemaTier(account.tier), "active", Timestamp.format(account.signup)])
+            try insert(db, "subscription_history", ["id", "subscription_id", "user_id", "tier", "status", "amount", "event", "created_at"],
+                       [uuid(), subscription, account.id, schemaTier(account.tier), "active", tier.price, "invoice.paid",
+                        Timestamp.format(max(account.signup, monthStart + generator.uniform() * (end - monthStart)))])
+        }
+        let churned = accounts.filter { $0.tier < 0 }
+        let canceled = min(churned.count, scaled(rows.prefix(month + 1).dropFirst().reduce(0) { $0 + $1.paidChurned }))
+        if scenario.tiers.count > 1 {
+            for account in churned.prefix(canceled) {
+                let tierIndex = 1 + pick(scenario.tiers.dropFirst().map(\.share))
+                let subscription = uuid()
+                let at = Timestamp.format(account.signup + generator.uniform() * (end - account.signup))
+                try insert(db, "subscriptions", ["id", "user_id", "tier", "status", "created_at", "canceled_at"],
+                           [subscription, account.id, schemaTier(tierIndex), "canceled", Timestamp.format(account.signup), at])
+                try insert(db, "subscription_history", ["id", "subscription_id", "user_id", "tier", "status", "amount", "event", "created_at"],
+                           [uuid(), subscription, account.id, schemaTier(tierIndex), "canceled", scenario.tiers[tierIndex].price,
+                            "customer.subscription.deleted", at])
+            }
+        }
+        // Organizations: one per account of the last (team) tier, with three other active members.
+        let activeAccounts = accounts.filter { $0.tier >= 0 }
+        var organizationOf: [String: String] = [:]
+        if scenario.tiers.count > 1 {
+            for owner in activeAccounts where owner.tier == scenario.tiers.count - 1 {
+                let organization = uuid()
+                organizationOf[owner.id] = organization
+                try insert(db, "organizations", ["id", "name", "owner_id", "plan_type", "created_at"],
+                           [organization, "Org of \(owner.id.prefix(8))", owner.id, "team", Timestamp.format(owner.signup)])
+                var members: Set<String> = [owner.id]
+                try insert(db, "organization_members", ["org_id", "user_id", "role", "joined_at"],
+                           [organization, owner.id, "owner", Timestamp.format(owner.signup)])
+                for _ in 0..<3 where activeAccounts.count > members.count {
+                    let member = activeAccounts[Int(generator.uniform() * Double(activeAccounts.count))]
+                    guard members.insert(member.id).inserted else { continue }
+                    try insert(db, "organization_members", ["org_id", "user_id", "role", "joined_at"],
+                               [organization, member.id, "member", Timestamp.format(max(owner.signup, member.signup))])
+                }
+            }
+        }
+        // Activity: lognormal per account, normalised to mean 1 within each tier. Churned accounts
+        // were free accounts until they left: they send free-tier messages up to their last sign-in.
+        let sigma = SyntheticData.activitySigma
+        var activity = accounts.map { _ in generator.lognormal(zeta: -sigma * sigma / 2, sigma: sigma) }
+        for tier in scenario.tiers.indices {
+            let members = accounts.indices.filter { max(0, accounts[$0].tier) == tier }
+            let mean = members.reduce(0.0) { $0 + activity[$1] } / Double(max(1, members.count))
+            for index in members where mean > 0 { activity[index] /= mean }
+        }
+        let usage = scenario.usage
+        let contentMu = log(max(1, usage.messageChars)) - SyntheticData.contentSigma * SyntheticData.contentSigma / 2
+        for (index, account) in accounts.enumerated() where month >= 1 {
+            let tier = scenario.tiers[max(0, account.tier)]
+            let lastActive = account.tier >= 0 ? end : account.lastSignIn
+            let perDay = usage.stickiness * tier.effectiveMessagesPerActiveDay * activity[index]
+            var conversation = ""
+            var left = 0
+            var turn = 0
+            for k in data.liveMonths where k >= account.signupMonth {
+                let span = monthSpan(k)
+                let from = max(span.start, account.signup), to = min(span.start + span.days * 86400, end, lastActive)
+                guard to > from else { continue }
+                // An account active at the end of a month sends the model's whole month of messages
+                // (after its sign-up); a churned one only for the days before it left.
+                let days = account.tier < 0 && lastActive < span.start + span.days * 86400 ? (to - from) / 86400 : span.days
+                let messages = Int(generator.poissonPTRS(mean: perDay * days))
+                var times = (0..<messages).map { _ in rhythmicTime(from: from, to: to) }
+                times.sort()
+                for time in times {
+                    if left == 0 {
+                        conversation = uuid()
+                        left = max(1, Int(generator.poissonPTRS(mean: SyntheticData.messagesPerConversation)))
+                        turn = 0
+                        try insert(db, "conversations", ["id", "user_id", "title", "created_at", "updated_at", "organization_id"],
+                                   [conversation, account.id, "Conversation", Timestamp.format(time), Timestamp.format(time),
+                                    organizationOf[account.id]])
+                    }
+                    left -= 1
+                    let role = turn % 2 == 0 ? "user" : "assistant"
+                    turn += 1
+                    let length = max(1, min(text.count - 1, Int(generator.lognormal(zeta: contentMu, sigma: SyntheticData.contentSigma))))
+                    let offset = Int(generator.uniform() * Double(text.count - length))
+                    let content = String(decoding: text[offset..<(offset + length)], as: UTF8.self)
+                    try insert(db, "chat_messages", ["id", "conversation_id", "user_id", "role", "content", "prompt_tokens", "completion_tokens", "created_at"],
+                               [uuid(), conversation, account.id, role, content, role == "user" ? length / 4 : 0,
+                                role == "user" ? 0 : length / 4, Timestamp.format(time)])
+                    let events = Int(usage.eventsPerMessage) + (generator.uniform() < usage.eventsPerMessage.truncatingRemainder(dividingBy: 1) ? 1 : 0)
+                    for event in 0..<events {
+                        let isResponse = role == "assistant" && event == 0
+                        try insert(db, "analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
+                                   [uuid(), account.id, isResponse ? "response_received" : "message_sent",
+                                    isResponse ? Int(generator.lognormal(zeta: log(900), sigma: 0.5)) : nil,
+                                    Timestamp.format(time + Double(event))])
+                    }
+                }
+                let sessions = Int(generator.poissonPTRS(mean: usage.eventsPerUser * (to - from) / (span.days * 86400)))
+                for _ in 0..<sessions {
+                    try insert(db, "analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
+                               [uuid(), account.id, "session_start", nil, Timestamp.format(rhythmicTime(from: from, to: to))])
+                }
+            }
+        }
+        for index in 0..<scaled(rows[month].waitlist) {
+            try insert(db, "waitlist", ["id", "email", "created_at"],
+                       [uuid(), "waiting\(index)@example.com", Timestamp.format(rhythmicTime(from: max(0, end - 90 * 86400), to: end))])
+        }
+    }
+
+    /// The schema's tier name (the roadmap's: free, starter, pro, team) for a scenario's tier:
+    /// its own name when it is one of those, else by position (later paid tiers as team).
+    func schemaTier(_ index: Int) -> String {
+        let names = ["free", "starter", "pro", "team"]
+        let own = data.scenario.tiers[index].name.lowercased()
+        return names.contains(own) ? own : names[min(index, 3)]
+    }
+}

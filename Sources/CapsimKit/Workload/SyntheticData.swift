@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+import GSLKit
+
+/// Row counts of a synthetic database, per table.
+public struct TableCounts: Sendable, Hashable {
+    public var counts: [(table: String, rows: Int)]
+
+    public static func == (lhs: TableCounts, rhs: TableCounts) -> Bool {
+        lhs.counts.map(\.table) == rhs.counts.map(\.table) && lhs.counts.map(\.rows) == rhs.counts.map(\.rows)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for (table, rows) in counts { hasher.combine(table); hasher.combine(rows) }
+    }
+
+    public subscript(table: String) -> Int { counts.first { $0.table == table }?.rows ?? 0 }
+
+    public var largest: (table: String, rows: Int)? { counts.max { $0.rows < $1.rows } }
+}
+
+/// Options of `capsim data`.
+public struct DataOptions: Sendable {
+    /// The projected month the data matches.
+    public var month: Int
+    /// Every count is multiplied by this (0 < scale ≤ 1).
+    public var scale: Double
+    public var seed: UInt64
+    /// The most bytes the database may take in memory; a larger month is refused.
+    public var memoryLimit: Double
+
+    public init(month: Int, scale: Double = 1, seed: UInt64 = 1, memoryLimit: Double = 8e9) {
+        self.month = month
+        self.scale = scale
+        self.seed = seed
+        self.memoryLimit = memoryLimit
+    }
+}
+
+/// Fills the migrations' schema with data consistent with a projected month:
+/// accounts whose sign-up months follow the projection's activations, tiers, subscriptions
+/// and their history following conversions and churn, organizations for the team tier,
+/// conversations and messages per user drawn from a lognormal activity whose mean is the
+/// tier's messages per active day (capped by its quota), timestamps with a daily and weekly
+/// rhythm over the live window (the archive window, else the whole history), analytics
+/// events per message and per user, and the waitlist. The data ends at the end of the
+/// month, and the database's clock is set there, so `now()` and `CURRENT_DATE` in queries
+/// mean that moment. Deterministic for a seed.
+public struct SyntheticData {
+    public let projection: Projection
+    public let options: DataOptions
+
+    /// Mean characters of a message, spread lognormally (σ 0.8).
+    static let contentSigma = 0.8
+    /// Spread of per-user activity (lognormal σ; mean 1).
+    static let activitySigma = 1.0
+    /// Messages per conversation (mean).
+    static let messagesPerConversation = 8.0
+    /// Relative activity of each hour of the day (UTC) and of each weekday (Monday first).
+    static let hourWeights: [Double] = [0.2, 0.15, 0.1, 0.1, 0.1, 0.15, 0.3, 0.5, 0.8, 1, 1.1, 1.1,
+                                        1.1, 1.2, 1.2, 1.2, 1.1, 1.1, 1.2, 1.3, 1.3, 1.1, 0.8, 0.4]
+    static let weekdayWeights: [Double] = [1, 1, 1, 1, 0.95, 0.7, 0.7]
+
+    public init(projection: Projection, options: DataOptions) throws(SchemaError) {
+        guard (0...projection.scenario.horizonMonths).contains(options.month) else {
+            throw SchemaError(location: "--month", message: "month must be between 0 and \(projection.scenario.horizonMonths), got \(options.month)")
+        }
+        guard options.scale > 0, options.scale <= 1 else {
+            throw SchemaError(location: "--scale", message: "scale must be in (0, 1], got \(options.scale)")
+        }
+        self.projection = projection
+        self.options = options
+    }
+
+    var row: MonthRow { projection.rows[options.month] }
+    var scenario: Scenario { projection.scenario }
+
+    /// The end of the month (the moment the data is taken at), seconds since 1970 UTC.
+    public var endOfMonth: Double {
+        let next = scenario.start.adding(months: options.month + 1)
+        return Double(Timestamp.daysFromCivil(next.year, next.month, 1)) * 86400 - 0.001
+    }
+
+    /// Months whose data is still in the live tables at the month.
+    var liveMonths: ClosedRange<Int> {
+        let first = scenario.usage.archiveAfterMonths.map { max(1, options.month - $0 + 1) } ?? 1
+        return min(first, max(1, options.month))...max(1, options.month)
+    }
+
+    /// Expected rows per table at scale 1.
+    public func expectedCounts() -> TableCounts {
+        let months = options.month >= 1 ? Array(liveMonths) : []
+        let messages = months.reduce(0.0) { $0 + projection.rows[$1].messages }
+        let events = months.reduce(0.0) { $0 + projection.rows[$1].events }
+        let paid = row.paidUsers
+        let team = scenario.tiers.count > 1 ? row.usersByTier[scenario.tiers.count - 1] : 0
+        let canceled = (1...max(1, options.month)).reduce(0.0) { $0 + (options.month >= 1 ? projection.rows[$1].paidChurned : 0) }
+        return TableCounts(counts: [
+            ("auth_users", Int(row.cumulativeSignups.rounded())), ("profiles", Int(row.cumulativeSignups.rounded())),
+            ("subscriptions", Int((paid + canceled).rounded())), ("subscription_history", Int((paid + canceled).rounded())),
+            ("organizations", Int(team.rounded())), ("organization_members", Int((team * 4).rounded())),
+            ("conversations", Int((messages / Self.messagesPerConversation).rounded())),
+            ("chat_messages", Int(messages.rounded())), ("analytics_events", Int(events.rounded())),
+            ("waitlist", Int(row.waitlist.rounded())),
+        ])
+    }
+
+    /// Bytes the database would take at this scale (rows × a size per row, indexes included).
+    public func estimatedBytes(scale: Double) -> Double {
+        let counts = expectedCounts()
+        let perRow: [String: Double] = ["chat_messages": scenario.usage.messageChars * 1.1 + 260, "analytics_events": 230,
+                                        "auth_users": 420, "conversations": 200]
+        return counts.counts.reduce(0) { $0 + Double($1.rows) * scale * (perRow[$1.table] ?? 160) }
+    }
+
+    /// The scale at which the largest table has at most `rows` rows (capped at 1).
+    public func scale(forMaxRows rows: Int) -> Double {
+        guard let largest = expectedCounts().largest, largest.rows > 0 else { return 1 }
+        return min(1, Double(rows) / Double(largest.rows))
+    }
+}
+
+extension SQLiteSchema {
+    /// Every table of the migrations (materialized views excluded) as CSV: a header row and
+    /// the rows, generated columns left out, loadable with PostgreSQL's `\copy … csv header`.
+    public func tablesAsCSV() throws -> [(table: String, csv: String, rows: Int)] {
+        try queue.read { db in
+            var result: [(String, String, Int)] = []
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            for table in tables where materializedViews[table] == nil {
+                let columns = try Row.fetchAll(db, sql: "PRAGMA table_xinfo(\(table))")
+                    .filter { ($0["hidden"] as Int? ?? 0) == 0 }.map { $0["name"] as String }
+                var writer = CSVWriter()
+                writer.writeRow(columns)
+                var count = 0
+                let cursor = try Row.fetchCursor(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table)")
+                while let row = try cursor.next() {
+                    writer.writeRow(columns.indices.map { index in
+                        let value = row[index] as DatabaseValue
+                        switch value.storage {
+                        case .null: return ""
+                        case let .int64(number): return String(number)
+                        case let .double(number): return CSVWriter.cell(number)
+                        case let .string(text): return text
+                        case let .blob(bytes): return "\\x" + bytes.map { String(format: "%02x", $0) }.joined()
+                        }
+                    })
+                    count += 1
+                }
+                result.append((table, writer.text, count))
+            }
+            return result
+        }
+    }
+}

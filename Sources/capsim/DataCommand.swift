@@ -1,0 +1,80 @@
+import ArgumentParser
+import CapsimKit
+import Foundation
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Fill the migrations' schema (in SQLite) with synthetic data matching a projected month.",
+        discussion: """
+        Accounts, tiers, subscriptions and their history, organizations, conversations, \
+        messages and analytics events consistent with the deterministic projection at --month, \
+        as of the end of that month. --scale F multiplies every count; --max-rows R picks the \
+        scale that keeps the largest table under R rows. A month that would not fit in memory \
+        is refused with the scale that would. With --output DIR, writes one CSV per table \
+        (header row; load with psql's \\copy table FROM 'file.csv' csv header; auth_users.csv \
+        goes to auth.users). Deterministic for a seed.
+        """)
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Option(help: "The projected month the data matches.")
+    var month: Int
+
+    @Option(help: "Multiply every count by this (0 < F ≤ 1). Default 1.")
+    var scale: Double?
+
+    @Option(name: .customLong("max-rows"), help: "Pick the scale so that the largest table has at most this many rows.")
+    var maxRows: Int?
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write one CSV per table into this directory (created if missing).")
+    var output: String?
+
+    @Option(help: "The migrations directory.")
+    var migrations = "migrations"
+
+    @Option(name: .customLong("memory-limit"), help: "Refuse data larger than this many GB in memory.")
+    var memoryLimit: Double = 8
+
+    func validate() throws {
+        if scale != nil, maxRows != nil { throw ValidationError("give --scale or --max-rows, not both") }
+        if let scale, !(scale > 0 && scale <= 1) { throw ValidationError("--scale must be in (0, 1], got \(scale)") }
+        if let maxRows, maxRows < 1 { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
+        if memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
+    }
+
+    func run() throws {
+        let loaded = try Scenario.load(path: scenario)
+        let projection = Simulator.project(loaded)
+        do {
+            var options = DataOptions(month: month, scale: scale ?? 1, seed: seed, memoryLimit: memoryLimit * 1e9)
+            if let maxRows { options.scale = try SyntheticData(projection: projection, options: options).scale(forMaxRows: maxRows) }
+            let data = try SyntheticData(projection: projection, options: options)
+            let schema = try SQLiteSchema(migrations: migrations)
+            let counts = try data.generate(into: schema)
+            var document = ReportDocument(
+                title: "capsim data: \(loaded.name), month \(month) (\(loaded.start.adding(months: month)))",
+                subtitle: "scale \(NumberFormat.significant(options.scale)), seed \(seed); as of \(Timestamp.format(data.endOfMonth))")
+            let expected = data.expectedCounts()
+            document.sections.append(.init(title: "Rows per table", table: .init(
+                headers: ["table", "rows", "expected at this scale"],
+                rows: counts.counts.map { [$0.table, NumberFormat.grouped(Double($0.rows)),
+                                           NumberFormat.grouped(Double(expected[$0.table]) * options.scale)] },
+                rightAligned: [1, 2])))
+            if let output {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                for table in try schema.tablesAsCSV() {
+                    try OutputFile.write(table.csv, to: (output as NSString).appendingPathComponent("\(table.table).csv"))
+                }
+                document.sections.append(.init(title: "CSV", lines: ["One file per table in \(output)."]))
+            }
+            print(document.plainText(), terminator: "")
+        } catch let error as SchemaError {
+            throw ToolError(description: error.description)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import CapsimKit
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Synthetic data for a projected month")
+struct SyntheticDataTests {
+    static let scenario = """
+        start: 2025-01
+        horizon_months: 6
+        tiers:
+          - {name: free, price: 0, churn: 0.05, messages_per_active_day: 10, daily_quota: 8}
+          - {name: starter, price: 19, share: 0.7, churn: 0.03, messages_per_active_day: 20}
+          - {name: team, price: 99, share: 0.3, churn: 0.02, messages_per_active_day: 40}
+        conversion_rate: 0.03
+        users: {free: 600, starter: 40, team: 10, waitlist: 50}
+        acquisition: {cac: 5, activation_rate: 0.6, referral_rate: 0.02}
+        usage: {stickiness: 0.3, events_per_message: 1.5, events_per_user: 4, archive_after_months: 1, message_chars: 120}
+        marketing: [{phase: 0, spend: 500}]
+        infrastructure: {supabase: {plans: [{name: p, price: 0}]}}
+        phases: [{name: one}]
+        """
+
+    static func generate(seed: UInt64) throws -> (Projection, SQLiteSchema) {
+        let projection = Simulator.project(try Fixtures.scenario(scenario))
+        let schema = try SQLiteSchema(migrations: Fixtures.path("migrations"))
+        try SyntheticData(projection: projection, options: DataOptions(month: 6, seed: seed)).generate(into: schema)
+        return (projection, schema)
+    }
+
+    @Test("Users per tier, paid users, MRR and messages per day recomputed by SQL agree with the month within 1%")
+    func matchesProjection() throws {
+        let (projection, schema) = try Self.generate(seed: 3)
+        let row = projection.rows[6]
+        try schema.queue.read { db in
+            for (index, tier) in ["free", "starter", "team"].enumerated() {
+                // Active accounts (MAU) signed in during the month.
+                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM profiles p JOIN auth_users u ON u.id = p.id WHERE p.tier = ? AND u.last_sign_in_at >= '2025-07-01'", arguments: [tier])!
+                #expect(abs(Double(count) - row.usersByTier[index]) <= max(1, 0.01 * row.usersByTier[index]), "\(tier): \(count) vs \(row.usersByTier[index])")
+            }
+            let paid = try Int.fetchOne(db, sql: "SELECT count(DISTINCT user_id) FROM subscriptions WHERE status = 'active'")!
+            #expect(abs(Double(paid) - row.paidUsers) <= max(1, 0.01 * row.paidUsers))
+            let mrr = try Double.fetchOne(db, sql: "SELECT sum(amount) FROM subscription_history WHERE status = 'active'")!
+            #expect(abs(mrr - row.mrr) <= 0.01 * row.mrr, "MRR \(mrr) vs \(row.mrr)")
+            // Month 6 is 2025-07: 31 days.
+            let messages = try Int.fetchOne(db, sql: "SELECT count(*) FROM chat_messages WHERE created_at >= '2025-07-01' AND created_at < '2025-08-01'")!
+            let perDay = Double(messages) / 31
+            #expect(abs(perDay - row.messagesPerDay) <= 0.01 * row.messagesPerDay, "messages/day \(perDay) vs \(row.messagesPerDay)")
+            let accounts = try Int.fetchOne(db, sql: "SELECT count(*) FROM auth_users")!
+            #expect(abs(Double(accounts) - row.cumulativeSignups) <= 1)
+            // The clock is the end of the month: DAU today is the last day's.
+            let today = try String.fetchOne(db, sql: "SELECT date(now())")
+            #expect(today == "2025-07-31")
+        }
+    }
+
+    @Test("The same seed gives identical rows; another seed does not")
+    func deterministic() throws {
+        let a = try Self.generate(seed: 5).1.tablesAsCSV().map(\.csv)
+        let b = try Self.generate(seed: 5).1.tablesAsCSV().map(\.csv)
+        #expect(a == b)
+        let c = try Self.generate(seed: 6).1.tablesAsCSV().map(\.csv)
+        #expect(a != c)
+    }
+
+    @Test("A month that does not fit in memory is refused with the scale that would")
+    func refusesTooLarge() throws {
+        let projection = Simulator.project(try Fixtures.scenario(Self.scenario))
+        let schema = try SQLiteSchema(migrations: Fixtures.path("migrations"))
+        let data = try SyntheticData(projection: projection, options: DataOptions(month: 6, memoryLimit: 1e6))
+        #expect { try data.generate(into: schema) } throws: { error in
+            "\(error)".contains("over the 0.0 GB limit; what fits is --scale")
+        }
+        #expect(data.scale(forMaxRows: 1000) < 1)
+    }
+}
