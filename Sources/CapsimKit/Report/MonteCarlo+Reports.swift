@@ -1,3 +1,5 @@
+import Foundation
+
 extension MonteCarloResult {
     /// `bands.csv`: `month,date,metric,mean,p5,p25,p50,p75,p95` for every numeric monthly column.
     public func bandsCSV() -> String {
@@ -154,5 +156,3 @@ public enum RunsCSV {
         return writer.text
     }
 }
-
-import Foundation

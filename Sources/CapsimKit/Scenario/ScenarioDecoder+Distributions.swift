@@ -1,3 +1,5 @@
+import Foundation
+
 extension ScenarioDecoder {
     /// The keys each distribution form takes (MODEL.md §8).
     static let distributionKeys: [String: [String]] = [
@@ -94,5 +96,3 @@ extension ScenarioDecoder {
         return diagnostics.count == errorsBefore ? result : nil
     }
 }
-
-import Foundation
