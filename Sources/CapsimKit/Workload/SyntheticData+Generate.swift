@@ -20,7 +20,16 @@ extension SyntheticData {
         var writer = RowWriter(generator: RandomGenerator(.taus2, seed: UInt(truncatingIfNeeded: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 7)),
                                data: self)
         try schema.queue.inTransaction { db in
+            // Secondary indexes are dropped for the load and built again after it (faster than
+            // maintaining them row by row; the build is part of the load).
+            let indexes = try Row.fetchAll(db, sql: """
+                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+                AND tbl_name IN ('auth_users', 'profiles', 'subscriptions', 'subscription_history', 'organizations',
+                                 'organization_members', 'conversations', 'chat_messages', 'analytics_events', 'waitlist')
+                """)
+            for index in indexes { try db.execute(sql: "DROP INDEX \(index["name"] as String)") }
             try writer.write(db)
+            for index in indexes { try db.execute(sql: index["sql"] as String) }
             return .commit
         }
         return TableCounts(counts: writer.written.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
@@ -59,13 +68,25 @@ struct RowWriter {
         written[table, default: 0] += 1
     }
 
-    private func uuid() -> String {
-        func hex(_ count: Int) -> String {
-            var result = ""
-            for _ in 0..<count { result.append(String(Int(generator.uniform() * 16), radix: 16)) }
-            return result
+    private var sequence: UInt64 = 0
+
+    /// A version-7-style UUID: a rising sequence in front (as a timestamp would be), random bits
+    /// after. Ids that rise make SQLite append to its primary-key B-trees instead of
+    /// inserting at random places.
+    private mutating func uuid() -> String {
+        sequence += 1
+        let random = UInt64(generator.uniform() * 0x1p53) << 11 ^ UInt64(generator.uniform() * 0x1p53)
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var bytes = [UInt8](repeating: 45, count: 36)   // "-"
+        var high = sequence, low = random
+        for position in [35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 22, 21, 20, 19] {
+            bytes[position] = digits[Int(low & 15)]; low >>= 4
         }
-        return "\(hex(8))-\(hex(4))-4\(hex(3))-a\(hex(3))-\(hex(12))"
+        bytes[17] = digits[Int(low & 3) | 8]; low >>= 2
+        for position in [16, 15] { bytes[position] = digits[Int(low & 15)]; low >>= 4 }
+        bytes[14] = 55                                   // version "7"
+        for position in [12, 11, 10, 9, 7, 6, 5, 4, 3, 2, 1, 0] { bytes[position] = digits[Int(high & 15)]; high >>= 4 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func scaled(_ value: Double) -> Int { Int((value * data.options.scale).rounded()) }
@@ -176,12 +197,13 @@ struct RowWriter {
                 }
             }
         }
-        // Activity: lognormal per account, normalised to mean 1 within each tier. Churned accounts
+        // Activity: lognormal per account, normalised to mean 1 within each group. Churned accounts
         // were free accounts until they left: they send free-tier messages up to their last sign-in.
         let sigma = SyntheticData.activitySigma
         var activity = accounts.map { _ in generator.lognormal(zeta: -sigma * sigma / 2, sigma: sigma) }
-        for tier in scenario.tiers.indices {
-            let members = accounts.indices.filter { max(0, accounts[$0].tier) == tier }
+        // Groups: each tier's active accounts, and the churned ones (tier -1).
+        for tier in -1..<scenario.tiers.count {
+            let members = accounts.indices.filter { accounts[$0].tier == tier }
             let mean = members.reduce(0.0) { $0 + activity[$1] } / Double(max(1, members.count))
             for index in members where mean > 0 { activity[index] /= mean }
         }
