@@ -65,6 +65,7 @@ struct DataCommand: ParsableCommand {
                 rows: counts.counts.map { [$0.table, NumberFormat.grouped(Double($0.rows)),
                                            NumberFormat.grouped(Double(expected[$0.table]) * options.scale)] },
                 rightAligned: [1, 2])))
+            document.sections.append(try schema.measureStorage().comparison(with: loaded.usage))
             if let output {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 for table in try schema.tablesAsCSV() {

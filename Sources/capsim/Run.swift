@@ -70,6 +70,18 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("runs-csv"), help: "Also write one CSV row per Monte Carlo run (drawn inputs, outcomes, event months) to this file, streamed.")
     var runsCSV: String?
 
+    /// Where the byte sizes per message, event and account come from.
+    enum StorageSource: String, ExpressibleByArgument, CaseIterable { case scenario, measured }
+
+    @Option(help: "Storage sizes: scenario (its bytes_per_message, bytes_per_event, bytes_per_account) or measured (from synthetic data of --storage-month loaded in SQLite, at most 100,000 rows a table).")
+    var storage: StorageSource = .scenario
+
+    @Option(name: .customLong("storage-month"), help: "The month whose synthetic data is measured for --storage measured (default: month 12, or the horizon if sooner).")
+    var storageMonth: Int?
+
+    @Option(help: "The migrations directory (for --storage measured).")
+    var migrations = "migrations"
+
     var isMonteCarlo: Bool { monteCarlo || runs != nil || seed != nil }
 
     func validate() throws {
@@ -86,6 +98,20 @@ struct Run: ParsableCommand {
     func run() throws {
         var scenario = try Scenario.load(path: scenario, overrides: overrides.values)
         if let months { scenario.horizonMonths = months }
+        if storage == .measured {
+            let month = storageMonth ?? min(12, scenario.horizonMonths)
+            guard (0...scenario.horizonMonths).contains(month) else {
+                throw ToolError(description: "--storage-month must be between 0 and \(scenario.horizonMonths), got \(month)")
+            }
+            do {
+                let measurement = try SyntheticData.measure(scenario, month: month, migrations: migrations)
+                scenario = scenario.withMeasuredStorage(measurement)
+                let note = "storage sizes measured from synthetic data of month \(month): message \(NumberFormat.grouped(scenario.usage.bytesPerMessage)) B, event \(NumberFormat.grouped(scenario.usage.bytesPerEvent)) B, account \(NumberFormat.grouped(scenario.usage.bytesPerAccount)) B"
+                FileHandle.standardError.write(Data("capsim: \(note)\n".utf8))
+            } catch let error as SchemaError {
+                throw ToolError(description: error.description)
+            }
+        }
         let format = format ?? output.flatMap { OutputFormat(pathExtension: ($0 as NSString).pathExtension) } ?? .table
         let text = isMonteCarlo ? try monteCarloReport(scenario, format: format) : deterministicReport(scenario, format: format)
         if let output {

@@ -228,5 +228,24 @@ struct CLITests {
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no migrations directory"))
     }
+
+    @Test("data generates a month and measures its storage; run --storage measured reprojects with it")
+    func dataAndMeasuredStorage() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "3", "--max-rows", "2000",
+                                "--output", directory.path])
+        #expect(data.status == 0)
+        #expect(data.stdout.contains("chat_messages"))
+        #expect(data.stdout.contains("bytes_per_message"))
+        let csv = try String(contentsOfFile: directory.appendingPathComponent("chat_messages.csv").path, encoding: .utf8)
+        #expect(csv.hasPrefix("id,conversation_id,user_id,role,content,prompt_tokens,completion_tokens,created_at\r\n"))
+        let run = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--storage", "measured", "--storage-month", "3", "--format", "csv"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("storage sizes measured from synthetic data of month 3"))
+        let bad = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "99"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("month must be between 0 and 60, got 99"))
+    }
 }
 

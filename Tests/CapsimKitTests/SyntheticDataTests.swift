@@ -73,4 +73,25 @@ struct SyntheticDataTests {
         }
         #expect(data.scale(forMaxRows: 1000) < 1)
     }
+
+    @Test("Storage is measured from the pages SQLite uses; longer messages weigh more")
+    func storage() throws {
+        let short = try Fixtures.scenario(Self.scenario)
+        let long = try Fixtures.scenario(Self.scenario.replacingOccurrences(of: "message_chars: 120", with: "message_chars: 1200"))
+        let migrations = Fixtures.path("migrations")
+        let a = try SyntheticData.measure(short, month: 2, maxRows: 5000, migrations: migrations)
+        let b = try SyntheticData.measure(long, month: 2, maxRows: 5000, migrations: migrations)
+        let perMessageShort = try #require(a.bytesPerMessage), perMessageLong = try #require(b.bytesPerMessage)
+        #expect(perMessageShort > 120)
+        // About 1,080 more characters of content per message, give or take page slack.
+        #expect(perMessageLong - perMessageShort > 800 && perMessageLong - perMessageShort < 1500, "\(perMessageShort) → \(perMessageLong)")
+        #expect((a.bytesPerEvent ?? 0) > 50 && (a.bytesPerAccount ?? 0) > 50)
+        // Reprojecting with the measured sizes changes the database size, nothing else.
+        let measured = short.withMeasuredStorage(a)
+        #expect(measured.usage.bytesPerMessage == perMessageShort)
+        let before = Simulator.project(short).rows[6], after = Simulator.project(measured).rows[6]
+        #expect(before.dbBytes != after.dbBytes)
+        #expect(before.users == after.users && before.mrr == after.mrr)
+    }
 }
+
