@@ -44,3 +44,22 @@ extension Statistics {
         return (lower, upper)
     }
 }
+
+/// Least-squares fits (`gsl_fit_linear`).
+public enum Fit {
+    /// y = c0 + c1·x by least squares, with R²; nil for fewer than two distinct x.
+    public static func linear(x: [Double], y: [Double]) -> (intercept: Double, slope: Double, r2: Double)? {
+        _ = GSL.errorHandlerDisabled
+        guard x.count == y.count, x.count >= 2, Set(x).count >= 2 else { return nil }
+        var c0 = 0.0, c1 = 0.0, cov00 = 0.0, cov01 = 0.0, cov11 = 0.0, sumsq = 0.0
+        let status = x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                gsl_fit_linear(xs.baseAddress, 1, ys.baseAddress, 1, x.count, &c0, &c1, &cov00, &cov01, &cov11, &sumsq)
+            }
+        }
+        guard status == 0 else { return nil }
+        let mean = y.reduce(0, +) / Double(y.count)
+        let total = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return (c0, c1, total > 0 ? 1 - sumsq / total : 1)
+    }
+}

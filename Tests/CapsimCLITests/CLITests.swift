@@ -247,5 +247,22 @@ struct CLITests {
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("month must be between 0 and 60, got 99"))
     }
+
+    @Test("queries times the portable queries and writes queries.csv, fits.csv and queries.json")
+    func queries() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLI.run(["queries", "scenarios/mirai-roadmap.yaml", "--months", "6,12", "--max-rows", "1500",
+                                  "--repeat", "1", "--output", directory.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Projected query time at full size"))
+        #expect(result.stdout.contains("messages_today"))
+        for file in ["queries.csv", "fits.csv", "queries.json"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file)")
+        }
+        let bad = try CLI.run(["queries", "scenarios/mirai-roadmap.yaml", "--months", "6,x"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--months must be months between 1 and 60"))
+    }
 }
 

@@ -5,7 +5,7 @@ extension Scenario {
     static let topLevelKeys = [
         "name", "description", "start", "horizon_months", "cash", "tiers", "conversion_rate", "users",
         "acquisition", "usage", "payments", "marketing", "infrastructure", "team", "compliance",
-        "phases", "milestones", "monte_carlo", "check", "gates",
+        "phases", "milestones", "monte_carlo", "check", "gates", "queries",
     ]
 
     /// Loads, merges (`extends`, `overrides`) and validates a scenario file.
@@ -101,6 +101,9 @@ extension ScenarioDecoder {
             supabase: supabase, services: services, team: team, compliance: compliance,
             phases: phases, milestones: milestones, monteCarlo: monteCarlo, uncertainties: uncertainties,
             check: check, gates: [])
+        if let queries = top["queries"].flatMap({ mapping($0, at: "queries", known: ["budget_ms"]) }), let budget = queries["budget_ms"] {
+            scenario.queryBudgetMs = number(budget, at: queries.path("budget_ms"), range: ValueRange(lower: 0.001, upper: .infinity))
+        }
         // Gates name monthly columns and events, which exist once the rest is decoded.
         scenario.gates = gates(top, metrics: MonthlyColumn.numeric(for: scenario).map(\.name),
                                eventKeys: EventCatalog(scenario: scenario).keys, horizon: horizon)

@@ -40,6 +40,8 @@ public struct Scenario: Sendable {
     public var check: CheckSettings
     /// `gates:`: limits `capsim check` enforces.
     public var gates: [Gate]
+    /// `queries.budget_ms`: the latency a query may take at a month's full size (default 100 ms).
+    public var queryBudgetMs: Double = 100
 
     /// Monte Carlo settings to use when Monte Carlo is needed: the scenario's, else 1,000 runs with seed 1.
     public var monteCarloOrDefault: MonteCarloSettings { monteCarlo ?? MonteCarloSettings(runs: 1000, seed: 1) }
