@@ -63,11 +63,22 @@ public enum Timestamp {
         let days = Int(millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000)
         let rest = Int(millis - Int64(days) * 86_400_000)
         let (y, m, d) = civilFromDays(days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Written digit by digit into a fixed buffer: this runs for every generated row.
+        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                    UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (48, 48, 48, 48, 45, 48, 48, 45, 48, 48, 32, 48, 48, 58, 48, 48, 58, 48, 48, 46, 48, 48, 48, 43, 48, 48, 58, 48, 48)
+        return withUnsafeMutableBytes(of: &bytes) { buffer in
+            func put(_ value: Int, _ at: Int, _ width: Int) {
+                var v = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[at + offset] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(y, 0, 4); put(m, 5, 2); put(d, 8, 2)
+            put(rest / 3_600_000, 11, 2); put(rest / 60000 % 60, 14, 2); put(rest / 1000 % 60, 17, 2); put(rest % 1000, 20, 3)
+            return String(decoding: buffer, as: UTF8.self)
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2)) \(pad(rest / 3_600_000, 2)):\(pad(rest / 60000 % 60, 2)):\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))+00:00"
     }
 
     /// The current time in the stored format.
