@@ -28,6 +28,7 @@ extension SyntheticData {
                                  'organization_members', 'conversations', 'chat_messages', 'analytics_events', 'waitlist')
                 """)
             for index in indexes { try db.execute(sql: "DROP INDEX \(index["name"] as String)") }
+            defer { writer.close() }
             try writer.write(db)
             for index in indexes { try db.execute(sql: index["sql"] as String) }
             return .commit
@@ -42,7 +43,7 @@ struct RowWriter {
     let data: SyntheticData
     var written: [String: Int] = [:]
     private var text: [UInt8] = []
-    private var statements: [String: Statement] = [:]
+    private var inserters: [String: BulkInserter] = [:]
 
     init(generator: RandomGenerator, data: SyntheticData) {
         self.generator = generator
@@ -58,15 +59,22 @@ struct RowWriter {
     }
 
     private mutating func insert(_ db: Database, _ table: String, _ columns: [String], _ values: [(any DatabaseValueConvertible)?]) throws {
-        let statement: Statement
-        if let cached = statements[table] { statement = cached } else {
-            statement = try db.makeStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
-            statements[table] = statement
+        if inserters[table] == nil { inserters[table] = try BulkInserter(db, table: table, columns: columns) }
+        for (index, value) in values.enumerated() {
+            switch value {
+            case let text as String: inserters[table]!.bind(index, text)
+            case let number as Int: inserters[table]!.bind(index, number)
+            case let number as Double: inserters[table]!.bind(index, number)
+            case nil: inserters[table]!.bindNull(index)
+            case let other?: inserters[table]!.bind(index, "\(other)")
+            }
         }
-        statement.setUncheckedArguments(StatementArguments(values))
-        try statement.execute()
+        try inserters[table]!.step()
         written[table, default: 0] += 1
     }
+
+    /// Finalizes the prepared statements.
+    func close() { inserters.values.forEach { $0.close() } }
 
     private var sequence: UInt64 = 0
 
