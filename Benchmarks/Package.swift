@@ -3,9 +3,21 @@
 // package's build and tests do not pay for the benchmark harness.
 //
 //   cd Benchmarks && swift package benchmark                # run all
-//   swift package benchmark --filter Projection             # one suite
+//   swift package benchmark --target MonteCarlo             # one suite
 //   swift package benchmark baseline check --check-absolute-path Thresholds   # CI-style threshold check
 import PackageDescription
+
+/// A benchmark executable in Benchmarks/<name>, with the benchmark plugin.
+func benchmark(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: dependencies + [.product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
+let capsimKit = Target.Dependency.product(name: "CapsimKit", package: "capsim")
 
 let package = Package(
     name: "capsim-benchmarks",
@@ -16,42 +28,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        .executableTarget(
-            name: "Projection",
-            dependencies: [
-                .product(name: "CapsimKit", package: "capsim"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Projection",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "MonteCarlo",
-            dependencies: [
-                .product(name: "CapsimKit", package: "capsim"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/MonteCarlo",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Insert",
-            dependencies: [
-                .product(name: "CapsimKit", package: "capsim"),
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            path: "Benchmarks/Insert",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Randomness",
-            dependencies: [
-                .product(name: "GSLKit", package: "capsim"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Randomness",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("Projection", [capsimKit]),
+        benchmark("MonteCarlo", [capsimKit]),
+        benchmark("Insert", [capsimKit, .product(name: "GRDB", package: "GRDB.swift")]),
+        benchmark("Randomness", [.product(name: "GSLKit", package: "capsim")]),
     ]
 )
