@@ -19,27 +19,29 @@ public enum MonteCarlo {
         let layout = Layout(scenario: scenario, probes: options.probes)
         let sample = SampleStore(scenario: scenario, options: options, layout: layout)
         var totals = BlockAccumulator(layout: layout, keepsRecords: false)
-        let generators = (0..<options.threads).map { _ in RandomGenerator(options.algorithm) }
         let blockCount = (options.runs + MonteCarloOptions.blockSize - 1) / MonteCarloOptions.blockSize
         var firstBlock = 0
         while firstBlock < blockCount {
             let waveBlocks = min(MonteCarloOptions.blocksPerWave, blockCount - firstBlock)
             let blocks = UnsafeMutableBufferPointer<BlockAccumulator>.allocate(capacity: waveBlocks)
-            for index in 0..<waveBlocks {
-                (blocks.baseAddress! + index).initialize(to: BlockAccumulator(layout: layout, keepsRecords: onRun != nil))
-            }
             let workers = min(options.threads, waveBlocks)
             let waveStart = firstBlock
-            let shared = UncheckedSendable((blocks, generators, sample))
+            let keepsRecords = onRun != nil
+            let shared = UncheckedSendable((blocks, sample))
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let (blocks, generators, sample) = shared.value
+                let (blocks, sample) = shared.value
+                // Allocated by the worker's own thread, and blocks summed in a local value
+                // before being stored: workers write no cache line another worker reads.
+                let generator = RandomGenerator(options.algorithm)
                 for index in stride(from: worker, to: waveBlocks, by: workers) {
                     let block = waveStart + index
                     let runs = (block * MonteCarloOptions.blockSize)..<min(options.runs, (block + 1) * MonteCarloOptions.blockSize)
+                    var accumulator = BlockAccumulator(layout: layout, keepsRecords: keepsRecords)
                     for run in runs {
                         simulateRun(run, scenario: scenario, options: options, layout: layout,
-                                    generator: generators[worker], sample: sample, into: &blocks[index])
+                                    generator: generator, sample: sample, into: &accumulator)
                     }
+                    (blocks.baseAddress! + index).initialize(to: accumulator)
                 }
             }
             for index in 0..<waveBlocks {

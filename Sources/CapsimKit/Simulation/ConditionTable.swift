@@ -1,25 +1,38 @@
 /// Conditions compiled into flat arrays and referred to by index, so that evaluating them
 /// copies nothing: the month loop evaluates dozens per month, millions of times in Monte Carlo.
-/// A month's condition values are gathered once (``values(_:)``), then every clause is a
-/// comparison with a threshold.
+///
+/// Equal conditions are stored once (a roadmap repeats `phase_at_least: 4` for many
+/// services and roles). A month's condition values are gathered once (``values(_:)``), then
+/// ``evaluate(_:into:)`` decides every condition with one comparison per clause and no
+/// data-dependent branch: `at_most` clauses are stored negated, so every clause reads
+/// `sign × value ≥ sign × threshold`.
 struct ConditionTable: Sendable {
     private static let metrics = ConditionMetric.allCases
     /// Per clause: index of its metric in ``ConditionMetric/allCases``.
     private var metricIndices: [Int] = []
-    private var thresholds: [Double] = []
-    private var isAtMost: [Bool] = []
+    /// Per clause: +1 for `…_at_least`, −1 for `…_at_most`.
+    private var signs: [Double] = []
+    /// Per clause: sign × threshold.
+    private var signedThresholds: [Double] = []
     /// Clauses of condition i are `starts[i] ..< starts[i + 1]`.
     private var starts: [Int] = [0]
+    private var indexOfCondition: [Condition: Int] = [:]
 
-    /// Adds a condition and returns its index.
+    /// The number of distinct conditions.
+    var count: Int { starts.count - 1 }
+
+    /// Adds a condition (unless an equal one is there) and returns its index.
     mutating func add(_ condition: Condition) -> Int {
+        if let index = indexOfCondition[condition] { return index }
         for clause in condition.clauses {
+            let sign = clause.metric == .churnAtMost ? -1.0 : 1.0
             metricIndices.append(Self.metrics.firstIndex(of: clause.metric)!)
-            thresholds.append(clause.threshold)
-            isAtMost.append(clause.metric == .churnAtMost)
+            signs.append(sign)
+            signedThresholds.append(sign * clause.threshold)
         }
         starts.append(metricIndices.count)
-        return starts.count - 2
+        indexOfCondition[condition] = count - 1
+        return count - 1
     }
 
     /// The value of every condition metric for `inputs`, in the order of ``ConditionMetric/allCases``.
@@ -29,17 +42,38 @@ struct ConditionTable: Sendable {
          Double(inputs.phase), inputs.paidChurn, inputs.dbBytes]
     }
 
+    /// Writes whether each condition holds for the month whose ``values(_:)`` are given:
+    /// `holds[i]` for condition i (`holds` has at least ``count`` elements).
+    @inline(__always)
+    func evaluate(_ values: InlineArray<9, Double>, into holds: inout [Bool]) {
+        holds.withUnsafeMutableBufferPointer { holds in
+            metricIndices.withUnsafeBufferPointer { metricIndices in
+                signs.withUnsafeBufferPointer { signs in
+                    signedThresholds.withUnsafeBufferPointer { thresholds in
+                        var clause = 0
+                        for condition in 0..<count {
+                            let end = starts[condition + 1]
+                            var all: UInt8 = 1
+                            while clause < end {
+                                all &= signs[clause] * values[metricIndices[clause]] >= thresholds[clause] ? 1 : 0
+                                clause += 1
+                            }
+                            holds[condition] = all != 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Whether condition `index` holds for the month whose ``values(_:)`` are given.
     @inline(__always)
     func holds(_ index: Int, _ values: borrowing InlineArray<9, Double>) -> Bool {
-        var clause = starts[index]
-        let end = starts[index + 1]
-        while clause < end {
-            let value = values[metricIndices[clause]], threshold = thresholds[clause]
-            if isAtMost[clause] ? !(value <= threshold) : !(value >= threshold) { return false }
-            clause += 1
+        var all: UInt8 = 1
+        for clause in starts[index]..<starts[index + 1] {
+            all &= signs[clause] * values[metricIndices[clause]] >= signedThresholds[clause] ? 1 : 0
         }
-        return true
+        return all != 0
     }
 
     /// Whether condition `index` holds for `inputs`.

@@ -34,11 +34,13 @@ public enum Simulator {
     }
 }
 
-/// A scenario's conditions compiled into one table, with the index of each phase, service,
-/// headcount step and compliance condition. Depends only on the scenario's structure, which
-/// every Monte Carlo run shares.
+/// A scenario's conditions compiled into two tables: those of phases (decided on the month's
+/// stocks) and those of services, headcount steps and compliance (decided once phase and
+/// plan are known), with the index of each one's condition. Depends only on the scenario's
+/// structure, which every Monte Carlo run shares.
 struct EnginePlan: Sendable {
-    let conditions: ConditionTable
+    let phaseConditions: ConditionTable
+    let costConditions: ConditionTable
     let phases: [Int]
     let services: [Int]
     /// (role, count, condition) of every headcount step, roles in file order.
@@ -46,14 +48,16 @@ struct EnginePlan: Sendable {
     let compliance: [Int]
 
     init(scenario: Scenario) {
-        var conditions = ConditionTable()
-        phases = scenario.phases.map { conditions.add($0.when) }
-        services = scenario.services.map { conditions.add($0.when) }
+        var phaseConditions = ConditionTable()
+        phases = scenario.phases.map { phaseConditions.add($0.when) }
+        var costConditions = ConditionTable()
+        services = scenario.services.map { costConditions.add($0.when) }
         teamSteps = scenario.team.enumerated().flatMap { role, entry in
-            entry.headcount.map { (role, $0.count, conditions.add($0.when)) }
+            entry.headcount.map { (role, $0.count, costConditions.add($0.when)) }
         }
-        compliance = scenario.compliance.map { conditions.add($0.when) }
-        self.conditions = conditions
+        compliance = scenario.compliance.map { costConditions.add($0.when) }
+        self.phaseConditions = phaseConditions
+        self.costConditions = costConditions
     }
 }
 
@@ -77,8 +81,9 @@ struct Engine {
     let feePerAccount: TierValues
     /// spend(p) for each phase p: its own entry, else the nearest lower phase's, else 0.
     let spendByPhase: [Double]
-    /// Every condition of phases, services, team and compliance; the arrays below refer to it by index.
-    let conditions: ConditionTable
+    /// Conditions of phases, and of services, team and compliance; the arrays below refer to them by index.
+    let phaseTable: ConditionTable
+    let costTable: ConditionTable
     let phaseConditions: [Int]
     let services: [(monthly: Double, perUser: Double, when: Int)]
     /// Headcount steps of all roles in file order; a later holding step of a role replaces an earlier one.
@@ -94,6 +99,9 @@ struct Engine {
     private var archivedData = 0.0
     private var conversionsByTier: [Double]
     private var headcount: [Double]
+    /// Whether each condition of ``phaseTable`` and ``costTable`` holds this month.
+    private var phaseHolds: [Bool]
+    private var costHolds: [Bool]
 
     init(scenario: Scenario, plan: EnginePlan) {
         self.scenario = scenario
@@ -116,7 +124,10 @@ struct Engine {
             }
             return best?.spend ?? 0
         }
-        conditions = plan.conditions
+        phaseTable = plan.phaseConditions
+        costTable = plan.costConditions
+        phaseHolds = Array(repeating: false, count: plan.phaseConditions.count)
+        costHolds = Array(repeating: false, count: plan.costConditions.count)
         phaseConditions = plan.phases
         services = zip(scenario.services, plan.services).map { ($0.monthly, $0.perUser, $1) }
         teamSteps = plan.teamSteps
@@ -194,19 +205,19 @@ struct Engine {
 
         // §5 Costs.
         row.supabaseCost = supabase.plans[row.planIndex].monthlyCost(for: PlanUsage(row))
-        let values = ConditionTable.values(row.conditionInputs)
+        costTable.evaluate(ConditionTable.values(row.conditionInputs), into: &costHolds)
         var services = 0.0
-        for service in self.services where conditions.holds(service.when, values) {
-            services += service.monthly + service.perUser * row.users
+        for service in self.services {
+            services += costHolds[service.when] ? service.monthly + service.perUser * row.users : 0
         }
         row.servicesCost = services
         for index in headcount.indices { headcount[index] = 0 }
-        for step in teamSteps where conditions.holds(step.when, values) { headcount[step.role] = step.count }
+        for step in teamSteps { headcount[step.role] = costHolds[step.when] ? step.count : headcount[step.role] }
         var team = 0.0
         for index in headcount.indices { team += roleCosts[index] * headcount[index] }
         row.teamCost = team
         var compliance = 0.0
-        for item in self.compliance where conditions.holds(item.when, values) { compliance += item.monthly }
+        for item in self.compliance { compliance += costHolds[item.when] ? item.monthly : 0 }
         row.complianceCost = compliance
         row.marketing = spend
         row.variableCost = row.messages * usage.costPerMessage
@@ -235,9 +246,9 @@ struct Engine {
         for index in 1..<row.usersByTier.count { mrr += row.usersByTier[index] * prices[index] }
         row.mrr = mrr
 
-        let values = ConditionTable.values(row.conditionInputs)
+        phaseTable.evaluate(ConditionTable.values(row.conditionInputs), into: &phaseHolds)
         var reached = 0
-        for phase in phaseConditions.indices where conditions.holds(phaseConditions[phase], values) { reached = phase }
+        for phase in phaseConditions.indices { reached = phaseHolds[phaseConditions[phase]] ? phase : reached }
         row.phase = max(previousPhase, reached)
         row.planIndex = max(previousPlan, supabase.choosePlan(for: PlanUsage(row)))
     }
