@@ -1,0 +1,226 @@
+/// SQLite's on-disk encodings (https://www.sqlite.org/fileformat2.html §1.6 and §2.1): varints,
+/// records with their serial types, and a byte string per index key that sorts like SQLite
+/// compares index keys (BINARY collation).
+
+/// One column value of a row about to be loaded, as SQLite stores it.
+enum StoredValue {
+    case null
+    case integer(Int64)
+    case real(Double)
+    /// UTF-8 bytes at `start ..< start + count` of the row's text buffer.
+    case text(start: Int, count: Int)
+}
+
+/// A growable byte buffer written through raw pointers (no per-byte bounds checks).
+struct ByteBuffer {
+    private(set) var bytes: UnsafeMutableRawPointer
+    private(set) var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int = 1 << 16) {
+        self.capacity = max(64, capacity)
+        bytes = .allocate(byteCount: self.capacity, alignment: 8)
+    }
+
+    func free() { bytes.deallocate() }
+
+    mutating func removeAll() { count = 0 }
+
+    /// Makes room for `extra` more bytes and returns where they go (the caller writes them, then calls ``commit(_:)``).
+    @inline(__always)
+    mutating func reserve(_ extra: Int) -> UnsafeMutableRawPointer {
+        if count + extra > capacity {
+            var grown = capacity * 2
+            while grown < count + extra { grown *= 2 }
+            let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
+            larger.copyMemory(from: bytes, byteCount: count)
+            bytes.deallocate()
+            bytes = larger
+            capacity = grown
+        }
+        return bytes + count
+    }
+
+    @inline(__always)
+    mutating func commit(_ written: Int) { count += written }
+
+    @inline(__always)
+    mutating func append(_ source: UnsafeRawPointer, count length: Int) {
+        reserve(length).copyMemory(from: source, byteCount: length)
+        count += length
+    }
+
+    @inline(__always)
+    mutating func append(byte: UInt8) {
+        reserve(1).storeBytes(of: byte, as: UInt8.self)
+        count += 1
+    }
+}
+
+enum Varint {
+    /// Bytes SQLite's varint of `value` takes (1 … 9).
+    @inline(__always)
+    static func size(_ value: UInt64) -> Int {
+        if value < 0x80 { return 1 }
+        if value >= 1 << 56 { return 9 }
+        var size = 1, rest = value >> 7
+        while rest != 0 { size += 1; rest >>= 7 }
+        return size
+    }
+
+    /// Writes `value` as a SQLite varint (big-endian groups of 7 bits; a 9th byte holds 8) and
+    /// returns the bytes written.
+    @inline(__always)
+    @discardableResult
+    static func write(_ value: UInt64, to target: UnsafeMutableRawPointer) -> Int {
+        if value < 0x80 {
+            target.storeBytes(of: UInt8(value), as: UInt8.self)
+            return 1
+        }
+        if value >= 1 << 56 {
+            target.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: 8, as: UInt8.self)
+            var rest = value >> 8
+            for index in stride(from: 7, through: 0, by: -1) {
+                target.storeBytes(of: UInt8(truncatingIfNeeded: rest & 0x7F) | 0x80, toByteOffset: index, as: UInt8.self)
+                rest >>= 7
+            }
+            return 9
+        }
+        let size = Varint.size(value)
+        var rest = value
+        for index in stride(from: size - 1, through: 0, by: -1) {
+            let low = UInt8(truncatingIfNeeded: rest & 0x7F)
+            target.storeBytes(of: index == size - 1 ? low : low | 0x80, toByteOffset: index, as: UInt8.self)
+            rest >>= 7
+        }
+        return size
+    }
+}
+
+enum SerialType {
+    /// The serial type of `value` (schema format 4: 0 and 1 take no body bytes) and its body size.
+    @inline(__always)
+    static func of(_ value: StoredValue) -> (type: UInt64, size: Int) {
+        switch value {
+        case .null: return (0, 0)
+        case let .integer(v):
+            if v == 0 { return (8, 0) }
+            if v == 1 { return (9, 0) }
+            if v >= -128, v <= 127 { return (1, 1) }
+            if v >= -32768, v <= 32767 { return (2, 2) }
+            if v >= -8_388_608, v <= 8_388_607 { return (3, 3) }
+            if v >= -2_147_483_648, v <= 2_147_483_647 { return (4, 4) }
+            if v >= -140_737_488_355_328, v <= 140_737_488_355_327 { return (5, 6) }
+            return (6, 8)
+        case .real: return (7, 8)
+        case let .text(_, count): return (UInt64(count) * 2 + 13, count)
+        }
+    }
+
+    /// Writes the body bytes of `value` (big-endian integers and IEEE doubles, UTF-8 text).
+    @inline(__always)
+    static func writeBody(_ value: StoredValue, size: Int, text: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
+        switch value {
+        case .null: break
+        case let .integer(v):
+            let bits = UInt64(bitPattern: v)
+            for index in 0..<size {
+                target.storeBytes(of: UInt8(truncatingIfNeeded: bits >> (8 * UInt64(size - 1 - index))), toByteOffset: index, as: UInt8.self)
+            }
+        case let .real(v):
+            target.storeBytes(of: v.bitPattern.bigEndian, as: UInt64.self)
+        case let .text(start, count):
+            target.copyMemory(from: text + start, byteCount: count)
+        }
+    }
+}
+
+/// Appends SQLite records (header of serial types, then bodies) to a buffer.
+enum RecordEncoder {
+    /// Appends the record of `values[columns[i]]` for each i, followed by `rowid` when given
+    /// (index records end with the row's rowid). Returns the record's size.
+    @discardableResult
+    static func append(_ values: UnsafeBufferPointer<StoredValue>, columns: UnsafeBufferPointer<Int>?, rowid: Int64?,
+                       text: UnsafeRawPointer, to buffer: inout ByteBuffer) -> Int {
+        let fieldCount = (columns?.count ?? values.count) + (rowid == nil ? 0 : 1)
+        @inline(__always) func value(_ field: Int) -> StoredValue {
+            if let rowid, field == fieldCount - 1 { return .integer(rowid) }
+            return values[columns?[field] ?? field]
+        }
+        var headerBody = 0, bodySize = 0
+        for field in 0..<fieldCount {
+            let (type, size) = SerialType.of(value(field))
+            headerBody += Varint.size(type)
+            bodySize += size
+        }
+        // The header's size counts its own varint.
+        var sizeOfSize = 1
+        while Varint.size(UInt64(headerBody + sizeOfSize)) > sizeOfSize { sizeOfSize += 1 }
+        let headerSize = headerBody + sizeOfSize
+        let total = headerSize + bodySize
+        let target = buffer.reserve(total)
+        var header = Varint.write(UInt64(headerSize), to: target)
+        var body = headerSize
+        for field in 0..<fieldCount {
+            let stored = value(field)
+            let (type, size) = SerialType.of(stored)
+            header += Varint.write(type, to: target + header)
+            SerialType.writeBody(stored, size: size, text: text, to: target + body)
+            body += size
+        }
+        buffer.commit(total)
+        return total
+    }
+}
+
+/// A byte string per index key whose byte order (memcmp, shorter first) is SQLite's order of
+/// index keys: NULL < numbers (compared as numbers) < text (BINARY: bytes) < blobs; a DESC column
+/// has its bytes inverted; the rowid comes last. Text is escaped (0x00 → 0x00 0xFF) and ends
+/// with 0x00 0x00 so that no encoding is a prefix of another.
+enum SortKey {
+    static func append(_ value: StoredValue, descending: Bool, text: UnsafeRawPointer, to buffer: inout ByteBuffer) {
+        let start = buffer.count
+        switch value {
+        case .null:
+            buffer.append(byte: 0x05)
+        case let .integer(v):
+            buffer.append(byte: 0x10)
+            appendNumber(Double(v), to: &buffer)
+        case let .real(v):
+            buffer.append(byte: 0x10)
+            appendNumber(v, to: &buffer)
+        case let .text(offset, count):
+            buffer.append(byte: 0x20)
+            let bytes = text + offset
+            for index in 0..<count {
+                let byte = bytes.load(fromByteOffset: index, as: UInt8.self)
+                buffer.append(byte: byte)
+                if byte == 0 { buffer.append(byte: 0xFF) }
+            }
+            buffer.append(byte: 0)
+            buffer.append(byte: 0)
+        }
+        if descending {
+            for index in start..<buffer.count {
+                let pointer = buffer.bytes + index
+                pointer.storeBytes(of: ~pointer.load(as: UInt8.self), as: UInt8.self)
+            }
+        }
+    }
+
+    /// A double as 8 bytes whose unsigned big-endian order is numeric order (−0 = +0).
+    @inline(__always)
+    static func appendNumber(_ value: Double, to buffer: inout ByteBuffer) {
+        let bits = (value == 0 ? 0.0 : value).bitPattern
+        let ordered = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+        buffer.reserve(8).storeBytes(of: ordered.bigEndian, as: UInt64.self)
+        buffer.commit(8)
+    }
+
+    /// The rowid, last: 8 bytes big-endian with the sign bit flipped.
+    @inline(__always)
+    static func appendRowid(_ rowid: Int64, to buffer: inout ByteBuffer) {
+        buffer.reserve(8).storeBytes(of: (UInt64(bitPattern: rowid) ^ (1 << 63)).bigEndian, as: UInt64.self)
+        buffer.commit(8)
+    }
+}
