@@ -10,7 +10,9 @@ import Testing
 struct BulkLoadTests {
     static let schema = """
         CREATE TABLE items (id TEXT PRIMARY KEY, owner uuid NOT NULL, score INTEGER, weight REAL, amount numeric,
-                            note TEXT, label TEXT DEFAULT 'none', created_at timestamptz);
+                            note TEXT, label TEXT DEFAULT 'none', created_at timestamptz,
+                            "first (seen)" TEXT GENERATED ALWAYS AS (coalesce(label, owner) || '/' || length(note)) STORED,
+                            twice INTEGER GENERATED ALWAYS AS (score * 2) VIRTUAL);
         CREATE INDEX items_owner ON items (owner, created_at);
         CREATE INDEX items_score ON items (score DESC, weight);
         CREATE INDEX items_note ON items (note);
@@ -89,7 +91,7 @@ struct BulkLoadTests {
     /// index's order (INDEXED BY), as text.
     static func dump(_ queue: DatabaseQueue) throws -> [String] {
         try queue.read { db in
-            let columns = "rowid, id, owner, score, typeof(score), weight, typeof(weight), amount, typeof(amount), note, label, created_at"
+            let columns = "rowid, id, owner, score, typeof(score), weight, typeof(weight), amount, typeof(amount), note, label, created_at, \"first (seen)\", twice"
             var lines = try Row.fetchAll(db, sql: "SELECT \(columns) FROM items ORDER BY rowid").map(\.description)
             for (index, order) in [("items_owner", "owner, created_at"), ("items_score", "score DESC, weight"),
                                    ("items_note", "note"), ("items_label_amount", "label, amount")] {
@@ -153,15 +155,19 @@ struct BulkLoadTests {
                 #expect { _ = try load.table(table, in: db) } throws: { "\($0)".contains(reason) }
             }
             let stamped = try load.table("stamped", in: db)
-            stamped.set(0, "a")
-            #expect { try stamped.appendRow() } throws: { "\($0)".contains("per-row default") }
-            stamped.set(1, "now")
             stamped.setNull(0)
             #expect { try stamped.appendRow() } throws: { "\($0)".contains("NOT NULL") }
             stamped.set(0, "a")
             stamped.set(1, "now")
             stamped.set(2, " 12.5e3 ")
             #expect { try stamped.appendRow() } throws: { "\($0)".contains("as a number") }
+            // A failed row leaves nothing behind; a default such as datetime('now') is evaluated per row.
+            stamped.set(0, "kept")
+            try stamped.appendRow()
+            #expect(stamped.rows == 1)
+            try load.install(into: db)
+            #expect(try Row.fetchOne(db, sql: "SELECT a, at IS NOT NULL AS stamped, n FROM stamped")
+                    == ["a": "kept", "stamped": 1, "n": nil])
         }
     }
 

@@ -17,23 +17,15 @@ extension SyntheticData {
                 options.month, bytes / 1e9, options.scale, options.memoryLimit / 1e9, fits, largest))
         }
         schema.clock.set(endOfMonth)
-        var writer = RowWriter(generator: RandomGenerator(.taus2, seed: UInt(truncatingIfNeeded: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 7)),
-                               data: self)
-        try schema.queue.inTransaction { db in
-            // Secondary indexes are dropped for the load and built again after it (faster than
-            // maintaining them row by row; the build is part of the load).
-            let indexes = try Row.fetchAll(db, sql: """
-                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                AND tbl_name IN ('auth_users', 'profiles', 'subscriptions', 'subscription_history', 'organizations',
-                                 'organization_members', 'conversations', 'chat_messages', 'analytics_events', 'waitlist')
-                """)
-            for index in indexes { try db.execute(sql: "DROP INDEX \(index["name"] as String)") }
-            defer { writer.close() }
-            try writer.write(db)
-            for index in indexes { try db.execute(sql: index["sql"] as String) }
-            return .commit
+        return try schema.queue.inDatabase { db in
+            // Rows go straight into the tables' and indexes' B-tree pages (see BulkLoad).
+            let load = try BulkLoad(db)
+            var writer = RowWriter(generator: RandomGenerator(.taus2, seed: UInt(truncatingIfNeeded: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 7)),
+                                   data: self, load: load, db: db)
+            try writer.write()
+            try load.install(into: db)
+            return TableCounts(counts: writer.written.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
-        return TableCounts(counts: writer.written.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 }
 
@@ -43,11 +35,14 @@ struct RowWriter {
     let data: SyntheticData
     var written: [String: Int] = [:]
     private var text: [UInt8] = []
-    private var inserters: [String: BulkInserter] = [:]
+    private let load: BulkLoad
+    private let db: Database
 
-    init(generator: RandomGenerator, data: SyntheticData) {
+    init(generator: RandomGenerator, data: SyntheticData, load: BulkLoad, db: Database) {
         self.generator = generator
         self.data = data
+        self.load = load
+        self.db = db
         // A buffer of word-like text; message contents are slices of it.
         let words = ["the", "plan", "week", "code", "idea", "team", "data", "model", "ask", "reply", "draft", "list", "why",
                      "how", "chat", "note", "summary", "please", "thanks", "could", "you", "write", "explain", "with", "a"]
@@ -58,23 +53,21 @@ struct RowWriter {
         text = buffer
     }
 
-    private mutating func insert(_ db: Database, _ table: String, _ columns: [String], _ values: [(any DatabaseValueConvertible)?]) throws {
-        if inserters[table] == nil { inserters[table] = try BulkInserter(db, table: table, columns: columns) }
-        for (index, value) in values.enumerated() {
+    private mutating func insert(_ table: String, _ columns: [String], _ values: [(any DatabaseValueConvertible)?]) throws {
+        let loader = try load.table(table, in: db)
+        for (name, value) in zip(columns, values) {
+            guard let column = loader.columnIndex(name) else { throw DatabaseError(message: "\(table) has no column \(name)") }
             switch value {
-            case let text as String: inserters[table]!.bind(index, text)
-            case let number as Int: inserters[table]!.bind(index, number)
-            case let number as Double: inserters[table]!.bind(index, number)
-            case nil: inserters[table]!.bindNull(index)
-            case let other?: inserters[table]!.bind(index, "\(other)")
+            case let text as String: loader.set(column, text)
+            case let number as Int: loader.set(column, number)
+            case let number as Double: loader.set(column, number)
+            case nil: loader.setNull(column)
+            case let other?: loader.set(column, "\(other)")
             }
         }
-        try inserters[table]!.step()
+        try loader.appendRow()
         written[table, default: 0] += 1
     }
-
-    /// Finalizes the prepared statements.
-    func close() { inserters.values.forEach { $0.close() } }
 
     private var sequence: UInt64 = 0
 
@@ -129,7 +122,7 @@ struct RowWriter {
         return weights.count - 1
     }
 
-    mutating func write(_ db: Database) throws {
+    mutating func write() throws {
         let scenario = data.scenario, projection = data.projection, month = data.options.month
         let rows = projection.rows
         let end = data.endOfMonth
@@ -154,10 +147,10 @@ struct RowWriter {
                 : signup + generator.uniform() * max(0, min(end, monthStart) - 1 - signup)
             let account = Account(id: uuid(), tier: tier, signup: signup, signupMonth: signupMonth, lastSignIn: lastSignIn)
             accounts.append(account)
-            try insert(db, "auth_users", ["id", "email", "created_at", "last_sign_in_at", "aud", "role"],
+            try insert("auth_users", ["id", "email", "created_at", "last_sign_in_at", "aud", "role"],
                        [account.id, "user\(index)@example.com", Timestamp.format(signup), Timestamp.format(lastSignIn),
                         "authenticated", "authenticated"])
-            try insert(db, "profiles", ["id", "display_name", "tier", "created_at", "updated_at"],
+            try insert("profiles", ["id", "display_name", "tier", "created_at", "updated_at"],
                        [account.id, "User \(index)", schemaTier(max(0, tier)), Timestamp.format(signup), Timestamp.format(signup)])
         }
         // Subscriptions: every paid account has an active one, billed this month; canceled ones for paid churn.
@@ -165,9 +158,9 @@ struct RowWriter {
         for account in accounts where account.tier >= 1 {
             let tier = scenario.tiers[account.tier]
             let subscription = uuid()
-            try insert(db, "subscriptions", ["id", "user_id", "tier", "status", "created_at"],
+            try insert("subscriptions", ["id", "user_id", "tier", "status", "created_at"],
                        [subscription, account.id, schemaTier(account.tier), "active", Timestamp.format(account.signup)])
-            try insert(db, "subscription_history", ["id", "subscription_id", "user_id", "tier", "status", "amount", "event", "created_at"],
+            try insert("subscription_history", ["id", "subscription_id", "user_id", "tier", "status", "amount", "event", "created_at"],
                        [uuid(), subscription, account.id, schemaTier(account.tier), "active", tier.price, "invoice.paid",
                         Timestamp.format(max(account.signup, monthStart + generator.uniform() * (end - monthStart)))])
         }
@@ -178,9 +171,9 @@ struct RowWriter {
                 let tierIndex = 1 + pick(scenario.tiers.dropFirst().map(\.share))
                 let subscription = uuid()
                 let at = Timestamp.format(account.signup + generator.uniform() * (end - account.signup))
-                try insert(db, "subscriptions", ["id", "user_id", "tier", "status", "created_at", "canceled_at"],
+                try insert("subscriptions", ["id", "user_id", "tier", "status", "created_at", "canceled_at"],
                            [subscription, account.id, schemaTier(tierIndex), "canceled", Timestamp.format(account.signup), at])
-                try insert(db, "subscription_history", ["id", "subscription_id", "user_id", "tier", "status", "amount", "event", "created_at"],
+                try insert("subscription_history", ["id", "subscription_id", "user_id", "tier", "status", "amount", "event", "created_at"],
                            [uuid(), subscription, account.id, schemaTier(tierIndex), "canceled", scenario.tiers[tierIndex].price,
                             "customer.subscription.deleted", at])
             }
@@ -192,15 +185,15 @@ struct RowWriter {
             for owner in activeAccounts where owner.tier == scenario.tiers.count - 1 {
                 let organization = uuid()
                 organizationOf[owner.id] = organization
-                try insert(db, "organizations", ["id", "name", "owner_id", "plan_type", "created_at"],
+                try insert("organizations", ["id", "name", "owner_id", "plan_type", "created_at"],
                            [organization, "Org of \(owner.id.prefix(8))", owner.id, "team", Timestamp.format(owner.signup)])
                 var members: Set<String> = [owner.id]
-                try insert(db, "organization_members", ["org_id", "user_id", "role", "joined_at"],
+                try insert("organization_members", ["org_id", "user_id", "role", "joined_at"],
                            [organization, owner.id, "owner", Timestamp.format(owner.signup)])
                 for _ in 0..<3 where activeAccounts.count > members.count {
                     let member = activeAccounts[Int(generator.uniform() * Double(activeAccounts.count))]
                     guard members.insert(member.id).inserted else { continue }
-                    try insert(db, "organization_members", ["org_id", "user_id", "role", "joined_at"],
+                    try insert("organization_members", ["org_id", "user_id", "role", "joined_at"],
                                [organization, member.id, "member", Timestamp.format(max(owner.signup, member.signup))])
                 }
             }
@@ -239,7 +232,7 @@ struct RowWriter {
                         conversation = uuid()
                         left = max(1, Int(generator.poissonPTRS(mean: SyntheticData.messagesPerConversation)))
                         turn = 0
-                        try insert(db, "conversations", ["id", "user_id", "title", "created_at", "updated_at", "organization_id"],
+                        try insert("conversations", ["id", "user_id", "title", "created_at", "updated_at", "organization_id"],
                                    [conversation, account.id, "Conversation", Timestamp.format(time), Timestamp.format(time),
                                     organizationOf[account.id]])
                     }
@@ -249,13 +242,13 @@ struct RowWriter {
                     let length = max(1, min(text.count - 1, Int(generator.lognormal(zeta: contentMu, sigma: SyntheticData.contentSigma))))
                     let offset = Int(generator.uniform() * Double(text.count - length))
                     let content = String(decoding: text[offset..<(offset + length)], as: UTF8.self)
-                    try insert(db, "chat_messages", ["id", "conversation_id", "user_id", "role", "content", "prompt_tokens", "completion_tokens", "created_at"],
+                    try insert("chat_messages", ["id", "conversation_id", "user_id", "role", "content", "prompt_tokens", "completion_tokens", "created_at"],
                                [uuid(), conversation, account.id, role, content, role == "user" ? length / 4 : 0,
                                 role == "user" ? 0 : length / 4, Timestamp.format(time)])
                     let events = Int(usage.eventsPerMessage) + (generator.uniform() < usage.eventsPerMessage.truncatingRemainder(dividingBy: 1) ? 1 : 0)
                     for event in 0..<events {
                         let isResponse = role == "assistant" && event == 0
-                        try insert(db, "analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
+                        try insert("analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
                                    [uuid(), account.id, isResponse ? "response_received" : "message_sent",
                                     isResponse ? Int(generator.lognormal(zeta: log(900), sigma: 0.5)) : nil,
                                     Timestamp.format(time + Double(event))])
@@ -263,13 +256,13 @@ struct RowWriter {
                 }
                 let sessions = Int(generator.poissonPTRS(mean: usage.eventsPerUser * (to - from) / (span.days * 86400)))
                 for _ in 0..<sessions {
-                    try insert(db, "analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
+                    try insert("analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
                                [uuid(), account.id, "session_start", nil, Timestamp.format(rhythmicTime(from: from, to: to))])
                 }
             }
         }
         for index in 0..<scaled(rows[month].waitlist) {
-            try insert(db, "waitlist", ["id", "email", "created_at"],
+            try insert("waitlist", ["id", "email", "created_at"],
                        [uuid(), "waiting\(index)@example.com", Timestamp.format(rhythmicTime(from: max(0, end - 90 * 86400), to: end))])
         }
     }

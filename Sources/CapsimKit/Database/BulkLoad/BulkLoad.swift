@@ -75,14 +75,33 @@ public final class TableLoader {
         let name: String
         let affinity: Affinity
         let notNull: Bool
-        /// The value used when a row does not set the column (a constant default, else NULL).
-        let fallback: StoredValue?
-        let fallbackText: [UInt8]
+        let fallback: Fallback
+        let generated: Generated?
+    }
+
+    /// A generated column: STORED ones are computed per row by a prepared `SELECT expr FROM
+    /// (SELECT ? AS column, …)` over the row's other columns; VIRTUAL ones are not stored.
+    enum Generated {
+        case stored(OpaquePointer)
+        case virtual
+    }
+
+    /// What a row that does not set a column gets: NULL, a constant default, or a default
+    /// evaluated for each row (`now()`, `gen_random_uuid()`) by a prepared `SELECT`.
+    enum Fallback {
+        case constant(StoredValue, text: [UInt8])
+        case perRow(OpaquePointer)
     }
 
     enum Affinity { case integer, text, blob, real, numeric }
 
     let columns: [Column]
+    /// Columns in the table's records (all but VIRTUAL ones), and those a row sets (not generated).
+    private let storedColumns: [Int]
+    private let plainColumnIndices: [Int]
+    private let positions: [String: Int]
+    /// Prepared statements of per-row defaults, finalized by ``finish()``.
+    private var statements: [OpaquePointer] = []
     private let image: DatabaseImage
     private let root: Int
     private let layout: PayloadLayout
@@ -110,35 +129,54 @@ public final class TableLoader {
         let info = try Row.fetchAll(db, sql: "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)",
                                     arguments: [name])
         let primaryKeys = info.filter { ($0["pk"] as Int) > 0 }
+        let plainColumns = info.filter { (($0["hidden"] as Int)) == 0 }.map { $0["name"] as String }
         for column in info {
             let columnName: String = column["name"]
             let type: String = column["type"]
-            if (column["hidden"] as Int) != 0 { throw refuse("generated column \(columnName)") }
+            var generated: Generated?
+            switch column["hidden"] as Int {
+            case 0: break
+            case 2: generated = .virtual
+            case 3:
+                guard let expression = Self.generatedExpression(of: columnName, in: sql) else {
+                    throw refuse("cannot find the expression of generated column \(columnName)")
+                }
+                let inputs = plainColumns.enumerated().map { "?\($0 + 1) AS \"\($1)\"" }.joined(separator: ", ")
+                var statement: OpaquePointer?
+                guard sqlite3_prepare_v2(db.sqliteConnection, "SELECT \(expression) FROM (SELECT \(inputs))", -1, &statement, nil) == SQLITE_OK,
+                      let statement else { throw refuse("cannot evaluate generated column \(columnName): \(expression)") }
+                statements.append(statement)
+                generated = .stored(statement)
+            default: throw refuse("hidden column \(columnName)")
+            }
             if primaryKeys.count == 1, (column["pk"] as Int) == 1, type.uppercased() == "INTEGER" {
                 throw refuse("\(columnName) is an INTEGER PRIMARY KEY (a rowid alias)")
             }
-            var fallbackText: [UInt8] = []
-            var fallback: StoredValue? = .null
+            var fallback = Fallback.constant(.null, text: [])
             if let expression = column["dflt_value"] as String? {
-                let upper = expression.uppercased()
-                if expression.contains("(") || upper.hasPrefix("CURRENT_") {
-                    fallback = nil   // evaluated per row by SQLite: the loader needs a value
+                if expression.contains("(") || expression.uppercased().hasPrefix("CURRENT_") {
+                    var statement: OpaquePointer?
+                    guard sqlite3_prepare_v2(db.sqliteConnection, "SELECT \(expression)", -1, &statement, nil) == SQLITE_OK,
+                          let statement else { throw refuse("cannot evaluate the default of \(columnName): \(expression)") }
+                    statements.append(statement)
+                    fallback = .perRow(statement)
                 } else {
                     switch try DatabaseValue.fetchOne(db, sql: "SELECT \(expression)")?.storage ?? .null {
-                    case .null: fallback = .null
-                    case let .int64(v): fallback = .integer(v)
-                    case let .double(v): fallback = .real(v)
-                    case let .string(s):
-                        fallbackText = Array(s.utf8)
-                        fallback = .text(start: 0, count: fallbackText.count)
+                    case .null: break
+                    case let .int64(v): fallback = .constant(.integer(v), text: [])
+                    case let .double(v): fallback = .constant(.real(v), text: [])
+                    case let .string(s): fallback = .constant(.text(start: 0, count: s.utf8.count), text: Array(s.utf8))
                     case .blob: throw refuse("\(columnName) has a blob default")
                     }
                 }
             }
             columns.append(Column(name: columnName, affinity: Self.affinity(of: type), notNull: (column["notnull"] as Int) != 0,
-                                  fallback: fallback, fallbackText: fallbackText))
+                                  fallback: fallback, generated: generated))
         }
         self.columns = columns
+        storedColumns = columns.indices.filter { if case .virtual = columns[$0].generated { false } else { true } }
+        plainColumnIndices = columns.indices.filter { columns[$0].generated == nil }
+        positions = Dictionary(columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var indexes: [IndexLoader] = []
         for index in try Row.fetchAll(db, sql: "SELECT name, \"unique\", partial FROM pragma_index_list(?)", arguments: [name]) {
             let indexName: String = index["name"]
@@ -151,6 +189,7 @@ public final class TableLoader {
                                          arguments: [indexName]) where (part["key"] as Int) == 1 {
                 let cid: Int = part["cid"]
                 if cid < 0 { throw refuse("index \(indexName) is on an expression") }
+                if case .virtual = columns[cid].generated { throw refuse("index \(indexName) is on a virtual column") }
                 if (part["coll"] as String?)?.uppercased() != "BINARY" { throw refuse("index \(indexName) uses another collation than BINARY") }
                 keyColumns.append(cid)
                 descending.append((part["desc"] as Int) != 0)
@@ -167,6 +206,7 @@ public final class TableLoader {
     }
 
     deinit {
+        statements.forEach { sqlite3_finalize($0) }
         values.deallocate()
         text.free()
         record.free()
@@ -175,7 +215,7 @@ public final class TableLoader {
     }
 
     /// The position of column `name` (the table's column order), for the setters.
-    public func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
+    public func columnIndex(_ name: String) -> Int? { positions[name] }
 
     /// SQLite's affinity of a declared type (https://www.sqlite.org/datatype3.html §3.1).
     static func affinity(of type: String) -> Affinity {
@@ -218,29 +258,32 @@ public final class TableLoader {
 
     /// Adds the row set since the last call (unset columns take their default) as rowid
     /// ``rows`` + 1.
-    /// - Throws: when a value breaks NOT NULL, needs a per-row default, or is text that
-    ///   SQLite would store as a number (the loader does not convert it).
+    /// - Throws: when a value breaks NOT NULL, or is text that SQLite would store as a number
+    ///   (the loader does not convert it).
     public func appendRow() throws {
-        for column in columns.indices {
-            if !isSet[column] {
-                guard let fallback = columns[column].fallback else {
-                    throw error("column \(columns[column].name) has a per-row default; give it a value")
-                }
-                if case let .text(_, count) = fallback {
-                    let start = text.count
-                    columns[column].fallbackText.withUnsafeBytes { text.append($0.baseAddress!, count: count) }
-                    values[column] = .text(start: start, count: count)
-                } else {
-                    values[column] = fallback
-                }
-            }
+        // A row that fails leaves nothing behind: the next one starts unset.
+        defer {
+            for column in isSet.indices { isSet[column] = false }
+            text.removeAll()
+        }
+        for column in plainColumnIndices {
+            if !isSet[column] { try setDefault(column) }
             try applyAffinity(column)
-            isSet[column] = false
+        }
+        for column in columns.indices {
+            guard let generated = columns[column].generated else { continue }
+            if isSet[column] { throw error("cannot set generated column \(columns[column].name)") }
+            if case let .stored(statement) = generated {
+                try generate(column, statement)
+                try applyAffinity(column)
+            }
         }
         rows += 1
         let rowid = Int64(rows)
         record.removeAll()
-        let size = RecordEncoder.append(UnsafeBufferPointer(values), columns: nil, rowid: nil, text: text.bytes, to: &record)
+        let size = storedColumns.withUnsafeBufferPointer {
+            RecordEncoder.append(UnsafeBufferPointer(values), columns: $0, rowid: nil, text: text.bytes, to: &record)
+        }
         let local = layout.local(size)
         let cellSize = Varint.size(UInt64(size)) + Varint.size(UInt64(rowid)) + local + (local < size ? 4 : 0)
         if !leaf.fits(cellSize) {
@@ -254,7 +297,112 @@ public final class TableLoader {
         for index in indexes {
             try index.add(values: UnsafeBufferPointer(values), rowid: rowid, text: text.bytes)
         }
-        text.removeAll()
+    }
+
+    /// Gives `column` its default, as an INSERT that leaves it out would.
+    private func setDefault(_ column: Int) throws {
+        switch columns[column].fallback {
+        case let .constant(.text(_, count), bytes):
+            bytes.withUnsafeBytes { set(column, utf8: UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        case let .constant(value, _):
+            values[column] = value
+        case let .perRow(statement):
+            try evaluate(statement, into: column, what: "the default of")
+        }
+    }
+
+    /// Computes STORED generated column `column` from the row's other columns.
+    private func generate(_ column: Int, _ statement: OpaquePointer) throws {
+        for (parameter, input) in plainColumnIndices.enumerated() {
+            let index = Int32(parameter + 1)
+            switch values[input] {
+            case .null: sqlite3_bind_null(statement, index)
+            case let .integer(v): sqlite3_bind_int64(statement, index, v)
+            case let .real(v): sqlite3_bind_double(statement, index, v)
+            case let .text(start, count):
+                sqlite3_bind_text(statement, index, (text.bytes + start).assumingMemoryBound(to: CChar.self), Int32(count), nil)
+            }
+        }
+        try evaluate(statement, into: column, what: "generated column")
+        sqlite3_clear_bindings(statement)
+    }
+
+    /// Steps a one-value SELECT and sets `column` to its result.
+    private func evaluate(_ statement: OpaquePointer, into column: Int, what: String) throws {
+        defer { sqlite3_reset(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW else {
+            throw error("\(what) \(columns[column].name) failed: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))")
+        }
+        switch sqlite3_column_type(statement, 0) {
+        case SQLITE_INTEGER: values[column] = .integer(sqlite3_column_int64(statement, 0))
+        case SQLITE_FLOAT: values[column] = .real(sqlite3_column_double(statement, 0))
+        case SQLITE_TEXT:
+            let count = Int(sqlite3_column_bytes(statement, 0))
+            set(column, utf8: UnsafeRawBufferPointer(start: sqlite3_column_text(statement, 0), count: count))
+        case SQLITE_NULL: values[column] = .null
+        default: throw error("\(what) \(columns[column].name) gave a blob")
+        }
+    }
+
+    private static func isWord(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"): true
+        default: false
+        }
+    }
+
+    /// The expression of generated column `name` in a CREATE TABLE statement: the parenthesised
+    /// text after `AS` in that column's definition.
+    static func generatedExpression(of name: String, in sql: String) -> String? {
+        let bytes = Array(sql.utf8)
+        var index = 0, depth = 0
+        var definitionStart = true
+        var inTarget = false
+        var sawAs = false
+        var expressionStart = -1
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "["):
+                let close = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : byte
+                var end = index + 1
+                while end < bytes.count, bytes[end] != close { end += 1 }
+                if definitionStart, depth == 1 {
+                    inTarget = String(decoding: bytes[(index + 1)..<min(end, bytes.count)], as: UTF8.self).lowercased() == name.lowercased()
+                    definitionStart = false
+                }
+                index = end + 1
+                continue
+            case UInt8(ascii: "("):
+                depth += 1
+                if depth == 1 { definitionStart = true }
+                if depth == 2, inTarget, sawAs, expressionStart < 0 { expressionStart = index + 1 }
+            case UInt8(ascii: ")"):
+                if depth == 2, expressionStart >= 0 {
+                    return String(decoding: bytes[expressionStart..<index], as: UTF8.self)
+                }
+                depth -= 1
+            case UInt8(ascii: ","):
+                if depth == 1 { definitionStart = true; inTarget = false; sawAs = false }
+            default:
+                if isWord(byte) {
+                    var end = index
+                    while end < bytes.count, isWord(bytes[end]) { end += 1 }
+                    let word = String(decoding: bytes[index..<end], as: UTF8.self).lowercased()
+                    if definitionStart, depth == 1 {
+                        inTarget = word == name.lowercased()
+                        definitionStart = false
+                    } else if inTarget, depth == 1, word == "as" {
+                        sawAs = true
+                    }
+                    index = end
+                    continue
+                }
+            }
+            index += 1
+        }
+        return nil
     }
 
     private func error(_ message: String) -> DatabaseError {
@@ -321,6 +469,8 @@ public final class TableLoader {
 
     /// Writes the last leaf, the interior pages and the indexes.
     func finish() throws {
+        statements.forEach { sqlite3_finalize($0) }
+        statements = []
         if !leaf.isEmpty { level.pages.append(leaf.emit(into: image)) }
         BTreeWriter.finish(level, kind: .tableInterior, root: root, image: image)
         level = TreeLevel()
