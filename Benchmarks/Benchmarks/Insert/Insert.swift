@@ -50,8 +50,10 @@ let benchmarks: @Sendable () -> Void = {
             var user = Array("user".utf8) + [UInt8](repeating: 48, count: 4)
             try content.withUnsafeBytes { text in
                 for x in 1...rowCount {
-                    var v = x
-                    for position in stride(from: 11, through: 0, by: -1) { id[position] = UInt8(48 + v % 10); v /= 10 }
+                    // id: x in 12 decimal digits, counted up like an odometer.
+                    var position = 11
+                    while id[position] == 57 { id[position] = 48; position -= 1 }
+                    id[position] += 1
                     // "user" and x % 5000 in decimal, without leading zeros.
                     let u = x % 5000
                     let digits = u >= 1000 ? 4 : u >= 100 ? 3 : u >= 10 ? 2 : 1

@@ -62,8 +62,11 @@ struct PageBuilder {
         if !kind.isLeaf { page.storeBytes(of: UInt32(rightChild).bigEndian, toByteOffset: 8, as: UInt32.self) }
         let number = image.allocatePage()
         let target = image.page(number)
-        target.copyMemory(from: page, byteCount: header + 2 * cellCount)
+        let pointersEnd = header + 2 * cellCount
+        target.copyMemory(from: page, byteCount: pointersEnd)
+        (target + pointersEnd).initializeMemory(as: UInt8.self, repeating: 0, count: contentStart - pointersEnd)
         target.advanced(by: contentStart).copyMemory(from: page + contentStart, byteCount: usableSize - contentStart)
+        (target + usableSize).initializeMemory(as: UInt8.self, repeating: 0, count: image.pageSize - usableSize)
         cellCount = 0
         contentStart = usableSize
         lastCellSize = 0

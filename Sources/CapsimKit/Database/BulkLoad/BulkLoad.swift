@@ -67,9 +67,13 @@ public final class BulkLoad {
 
 /// The rows of one table on their way into a ``DatabaseImage``: leaves are written as rows
 /// come (rowids 1, 2, …), index entries are kept for sorting at the end.
+///
+/// The row state is mutated for every column of every row: its properties are marked
+/// `@exclusivity(unchecked)` (a loader is used from one thread, and no access to them overlaps
+/// another), which removes the runtime's access tracking from the hot path.
 public final class TableLoader {
     public let name: String
-    public private(set) var rows = 0
+    @exclusivity(unchecked) public private(set) var rows = 0
 
     struct Column {
         let name: String
@@ -105,15 +109,15 @@ public final class TableLoader {
     private let image: DatabaseImage
     private let root: Int
     private let layout: PayloadLayout
-    private var leaf: PageBuilder
-    private var level = TreeLevel()
+    @exclusivity(unchecked) private var leaf: PageBuilder
+    @exclusivity(unchecked) private var level = TreeLevel()
     let indexes: [IndexLoader]
 
     // The row being set.
     private var values: UnsafeMutableBufferPointer<StoredValue>
-    private var isSet: [Bool]
-    private var text = ByteBuffer(capacity: 4096)
-    private var record = ByteBuffer(capacity: 4096)
+    @exclusivity(unchecked) private var isSet: [Bool]
+    @exclusivity(unchecked) private var text = ByteBuffer(capacity: 4096)
+    @exclusivity(unchecked) private var record = ByteBuffer(capacity: 4096)
 
     init(name: String, db: Database, image: DatabaseImage) throws {
         self.name = name
@@ -280,20 +284,27 @@ public final class TableLoader {
         }
         rows += 1
         let rowid = Int64(rows)
-        record.removeAll()
-        let size = storedColumns.withUnsafeBufferPointer {
-            RecordEncoder.append(UnsafeBufferPointer(values), columns: $0, rowid: nil, text: text.bytes, to: &record)
+        let row = UnsafeBufferPointer(values)
+        storedColumns.withUnsafeBufferPointer { stored in
+            let (headerSize, size) = RecordEncoder.measure(row, columns: stored, rowid: nil)
+            let local = layout.local(size)
+            let cellSize = Varint.size(UInt64(size)) + Varint.size(UInt64(rowid)) + local + (local < size ? 4 : 0)
+            if !leaf.fits(cellSize) {
+                level.pages.append(leaf.emit(into: image))
+                level.appendDivider(varint: UInt64(rowid - 1))   // the largest rowid of the leaf written
+            }
+            let cell = leaf.addCell(size: cellSize)
+            var written = Varint.write(UInt64(size), to: cell)
+            written += Varint.write(UInt64(rowid), to: cell + written)
+            if local == size {
+                // The usual case: the record goes straight into the page.
+                RecordEncoder.write(row, columns: stored, rowid: nil, headerSize: headerSize, text: text.bytes, to: cell + written)
+            } else {
+                record.removeAll()
+                RecordEncoder.append(row, columns: stored, rowid: nil, text: text.bytes, to: &record)
+                _ = BTreeWriter.writePayload(record.bytes, count: size, layout: layout, image: image, to: cell + written)
+            }
         }
-        let local = layout.local(size)
-        let cellSize = Varint.size(UInt64(size)) + Varint.size(UInt64(rowid)) + local + (local < size ? 4 : 0)
-        if !leaf.fits(cellSize) {
-            level.pages.append(leaf.emit(into: image))
-            level.appendDivider(varint: UInt64(rowid - 1))   // the largest rowid of the leaf written
-        }
-        let cell = leaf.addCell(size: cellSize)
-        var written = Varint.write(UInt64(size), to: cell)
-        written += Varint.write(UInt64(rowid), to: cell + written)
-        _ = BTreeWriter.writePayload(record.bytes, count: size, layout: layout, image: image, to: cell + written)
         for index in indexes {
             try index.add(values: UnsafeBufferPointer(values), rowid: rowid, text: text.bytes)
         }
@@ -418,10 +429,20 @@ public final class TableLoader {
             if columns[column].notNull { throw error("NULL in NOT NULL column \(columns[column].name)") }
         case let .integer(v):
             if affinity == .text {
-                let digits = Array(String(v).utf8)
-                let start = text.count
-                digits.withUnsafeBytes { text.append($0.baseAddress!, count: digits.count) }
-                values[column] = .text(start: start, count: digits.count)
+                // Decimal digits, as SQLite writes an integer stored into a TEXT column.
+                var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+                withUnsafeMutableBytes(of: &digits) { buffer in
+                    var magnitude = v.magnitude, position = buffer.count
+                    repeat {
+                        position -= 1
+                        buffer[position] = UInt8(48 + magnitude % 10)
+                        magnitude /= 10
+                    } while magnitude > 0
+                    if v < 0 { position -= 1; buffer[position] = UInt8(ascii: "-") }
+                    let start = text.count
+                    text.append(buffer.baseAddress! + position, count: buffer.count - position)
+                    values[column] = .text(start: start, count: buffer.count - position)
+                }
             } else if affinity == .real {
                 values[column] = .real(Double(v))
             }
@@ -486,12 +507,12 @@ final class IndexLoader {
     let descending: [Bool]
     let unique: Bool
     private let image: DatabaseImage
-    private var keys = ByteBuffer(capacity: 1 << 16)
-    private var keyStarts: [Int] = [0]
-    private var records = ByteBuffer(capacity: 1 << 16)
-    private var recordStarts: [Int] = [0]
+    @exclusivity(unchecked) private var keys = ByteBuffer(capacity: 1 << 16)
+    @exclusivity(unchecked) private var keyStarts = Offsets()
+    @exclusivity(unchecked) private var records = ByteBuffer(capacity: 1 << 16)
+    @exclusivity(unchecked) private var recordStarts = Offsets()
     /// Entries with a NULL column (a UNIQUE index allows any number of them).
-    private var hasNull: [Bool] = []
+    @exclusivity(unchecked) private var hasNull: [Bool] = []
     private var order: [SortEntry] = []
 
     /// An entry's first 16 key bytes (big-endian, zero-padded) and its number: most
@@ -513,7 +534,9 @@ final class IndexLoader {
 
     deinit {
         keys.free()
+        keyStarts.free()
         records.free()
+        recordStarts.free()
     }
 
     func add(values: UnsafeBufferPointer<StoredValue>, rowid: Int64, text: UnsafeRawPointer) throws {
@@ -553,7 +576,7 @@ final class IndexLoader {
     }
 
     /// memcmp order of two keys past their first 16 bytes, shorter first on a tie.
-    private static func compare(_ base: UnsafeMutableRawPointer, _ starts: [Int], _ a: Int, _ b: Int) -> Int32 {
+    private static func compare(_ base: UnsafeMutableRawPointer, _ starts: Offsets, _ a: Int, _ b: Int) -> Int32 {
         let aLength = starts[a + 1] - starts[a], bLength = starts[b + 1] - starts[b]
         let common = min(aLength, bLength)
         if common > 16 {

@@ -46,11 +46,11 @@ final class DatabaseImage {
     @inline(__always)
     func page(_ number: Int) -> UnsafeMutableRawPointer { bytes + (number - 1) * pageSize }
 
-    /// Appends a zeroed page and returns its number.
+    /// Appends a page and returns its number. Its bytes are undefined: the caller writes all of them.
     func allocatePage() -> Int {
         let needed = (pageCount + 1) * pageSize
         if needed > capacity {
-            let grown = max(needed, capacity + capacity / 2, 1 << 20)
+            let grown = max(needed, capacity * 2, 1 << 22)
             guard let larger = sqlite3_realloc64(bytes, sqlite3_uint64(grown)) else {
                 fatalError("out of memory growing a database image to \(grown) bytes")
             }
@@ -58,7 +58,6 @@ final class DatabaseImage {
             capacity = grown
         }
         pageCount += 1
-        page(pageCount).initializeMemory(as: UInt8.self, repeating: 0, count: pageSize)
         return pageCount
     }
 
@@ -81,8 +80,9 @@ final class DatabaseImage {
             let target = page(number)
             let next = index == pages - 1 ? 0 : number + 1
             target.storeBytes(of: UInt32(next).bigEndian, as: UInt32.self)
-            let start = index * perPage
-            target.advanced(by: 4).copyMemory(from: payload + start, byteCount: min(perPage, count - start))
+            let start = index * perPage, length = min(perPage, count - start)
+            target.advanced(by: 4).copyMemory(from: payload + start, byteCount: length)
+            (target + 4 + length).initializeMemory(as: UInt8.self, repeating: 0, count: pageSize - 4 - length)
         }
         return first
     }

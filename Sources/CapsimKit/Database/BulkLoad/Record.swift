@@ -57,6 +57,27 @@ struct ByteBuffer {
     }
 }
 
+/// Where the entries of a ``ByteBuffer`` start: entry i spans `self[i] ..< self[i + 1]`.
+struct Offsets {
+    private var storage = ByteBuffer(capacity: 1 << 16)
+
+    init() { append(0) }
+
+    func free() { storage.free() }
+
+    /// Entries plus one.
+    var count: Int { storage.count / 8 }
+
+    @inline(__always)
+    mutating func append(_ offset: Int) {
+        storage.reserve(8).storeBytes(of: offset, as: Int.self)
+        storage.commit(8)
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Int { storage.bytes.load(fromByteOffset: index * 8, as: Int.self) }
+}
+
 enum Varint {
     /// Bytes SQLite's varint of `value` takes (1 … 9).
     @inline(__always)
@@ -135,39 +156,52 @@ enum SerialType {
     }
 }
 
-/// Appends SQLite records (header of serial types, then bodies) to a buffer.
+/// SQLite records: a header (its own size, then a serial type per field), then the fields' bodies.
 enum RecordEncoder {
-    /// Appends the record of `values[columns[i]]` for each i, followed by `rowid` when given
-    /// (index records end with the row's rowid). Returns the record's size.
-    @discardableResult
-    static func append(_ values: UnsafeBufferPointer<StoredValue>, columns: UnsafeBufferPointer<Int>?, rowid: Int64?,
-                       text: UnsafeRawPointer, to buffer: inout ByteBuffer) -> Int {
-        let fieldCount = (columns?.count ?? values.count) + (rowid == nil ? 0 : 1)
-        @inline(__always) func value(_ field: Int) -> StoredValue {
-            if let rowid, field == fieldCount - 1 { return .integer(rowid) }
-            return values[columns?[field] ?? field]
-        }
+    /// Header and total size of the record of `values[columns[i]]` for each i, followed by
+    /// `rowid` when given (index records end with the row's rowid).
+    @inline(__always)
+    static func measure(_ values: UnsafeBufferPointer<StoredValue>, columns: UnsafeBufferPointer<Int>, rowid: Int64?)
+        -> (headerSize: Int, total: Int) {
         var headerBody = 0, bodySize = 0
-        for field in 0..<fieldCount {
-            let (type, size) = SerialType.of(value(field))
+        for column in columns {
+            let (type, size) = SerialType.of(values[column])
+            headerBody += Varint.size(type)
+            bodySize += size
+        }
+        if let rowid {
+            let (type, size) = SerialType.of(.integer(rowid))
             headerBody += Varint.size(type)
             bodySize += size
         }
         // The header's size counts its own varint.
         var sizeOfSize = 1
         while Varint.size(UInt64(headerBody + sizeOfSize)) > sizeOfSize { sizeOfSize += 1 }
-        let headerSize = headerBody + sizeOfSize
-        let total = headerSize + bodySize
-        let target = buffer.reserve(total)
+        return (headerBody + sizeOfSize, headerBody + sizeOfSize + bodySize)
+    }
+
+    /// Writes the record measured by ``measure(_:columns:rowid:)`` at `target`.
+    @inline(__always)
+    static func write(_ values: UnsafeBufferPointer<StoredValue>, columns: UnsafeBufferPointer<Int>, rowid: Int64?,
+                      headerSize: Int, text: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
         var header = Varint.write(UInt64(headerSize), to: target)
         var body = headerSize
-        for field in 0..<fieldCount {
-            let stored = value(field)
+        @inline(__always) func field(_ stored: StoredValue) {
             let (type, size) = SerialType.of(stored)
             header += Varint.write(type, to: target + header)
             SerialType.writeBody(stored, size: size, text: text, to: target + body)
             body += size
         }
+        for column in columns { field(values[column]) }
+        if let rowid { field(.integer(rowid)) }
+    }
+
+    /// Appends the record to `buffer` and returns its size.
+    @discardableResult
+    static func append(_ values: UnsafeBufferPointer<StoredValue>, columns: UnsafeBufferPointer<Int>, rowid: Int64?,
+                       text: UnsafeRawPointer, to buffer: inout ByteBuffer) -> Int {
+        let (headerSize, total) = measure(values, columns: columns, rowid: rowid)
+        write(values, columns: columns, rowid: rowid, headerSize: headerSize, text: text, to: buffer.reserve(total))
         buffer.commit(total)
         return total
     }
