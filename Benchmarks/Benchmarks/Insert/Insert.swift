@@ -46,8 +46,13 @@ let benchmarks: @Sendable () -> Void = {
             let load = try BulkLoad(db)
             let table = try load.table("messages", in: db)
             let content = [UInt8](repeating: UInt8(ascii: "x"), count: 200)
-            var id = [UInt8](repeating: 48, count: 12)
-            var user = Array("user".utf8) + [UInt8](repeating: 48, count: 4)
+            // Row buffers that stay put, so the loader may borrow them instead of copying.
+            let id = UnsafeMutableRawBufferPointer.allocate(byteCount: 12, alignment: 1)
+            id.initializeMemory(as: UInt8.self, repeating: 48)
+            defer { id.deallocate() }
+            let user = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
+            user.copyBytes(from: Array("user0000".utf8))
+            defer { user.deallocate() }
             try content.withUnsafeBytes { text in
                 for x in 1...rowCount {
                     // id: x in 12 decimal digits, counted up like an odometer.
@@ -59,10 +64,10 @@ let benchmarks: @Sendable () -> Void = {
                     let digits = u >= 1000 ? 4 : u >= 100 ? 3 : u >= 10 ? 2 : 1
                     var w = u
                     for position in stride(from: 3 + digits, through: 4, by: -1) { user[position] = UInt8(48 + w % 10); w /= 10 }
-                    id.withUnsafeBytes { table.set(0, utf8: $0) }
-                    user.withUnsafeBytes { table.set(1, utf8: UnsafeRawBufferPointer(rebasing: $0.prefix(4 + digits))) }
+                    table.set(0, borrowing: UnsafeRawBufferPointer(id))
+                    table.set(1, borrowing: UnsafeRawBufferPointer(rebasing: user.prefix(4 + digits)))
                     table.set(2, x)
-                    table.set(3, utf8: text)
+                    table.set(3, borrowing: text)
                     try table.appendRow()
                 }
             }

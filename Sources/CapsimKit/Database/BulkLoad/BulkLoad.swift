@@ -54,9 +54,7 @@ public final class BulkLoad {
         guard Int64(sqlite3_total_changes64(db.sqliteConnection!)) == changesAtStart else {
             throw DatabaseError(message: "the database changed during a bulk load; its writes would be lost")
         }
-        let indexes = tables.flatMap(\.indexes)
-        let shared = UncheckedSendable(indexes)
-        DispatchQueue.concurrentPerform(iterations: indexes.count) { shared.value[$0].sort() }
+        IndexLoader.sort(tables.flatMap(\.indexes))
         for table in tables {
             try table.finish()
         }
@@ -245,6 +243,13 @@ public final class TableLoader {
         isSet[column] = true
     }
 
+    /// Sets a text column to bytes that stay valid, unchanged, until ``appendRow()`` returns
+    /// (not copied: for large contents held by the caller).
+    public func set(_ column: Int, borrowing bytes: UnsafeRawBufferPointer) {
+        values[column] = bytes.baseAddress.map { .borrowedText($0, count: bytes.count) } ?? .text(start: 0, count: 0)
+        isSet[column] = true
+    }
+
     public func set(_ column: Int, _ value: Int) {
         values[column] = .integer(Int64(value))
         isSet[column] = true
@@ -330,8 +335,9 @@ public final class TableLoader {
             case .null: sqlite3_bind_null(statement, index)
             case let .integer(v): sqlite3_bind_int64(statement, index, v)
             case let .real(v): sqlite3_bind_double(statement, index, v)
-            case let .text(start, count):
-                sqlite3_bind_text(statement, index, (text.bytes + start).assumingMemoryBound(to: CChar.self), Int32(count), nil)
+            case .text, .borrowedText:
+                let bytes = values[input].textBytes(in: text.bytes)!
+                sqlite3_bind_text(statement, index, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
             }
         }
         try evaluate(statement, into: column, what: "generated column")
@@ -455,9 +461,9 @@ public final class TableLoader {
                 else if abs(v) < 0x1p51, v == v.rounded(.towardZero), affinity != .real { values[column] = .integer(Int64(v)) }
             case .blob: break
             }
-        case let .text(start, count):
+        case .text, .borrowedText:
             if affinity == .integer || affinity == .numeric || affinity == .real,
-               Self.looksNumeric(UnsafeRawBufferPointer(start: text.bytes + start, count: count)) {
+               Self.looksNumeric(values[column].textBytes(in: text.bytes)!) {
                 throw error("text that SQLite would store as a number in column \(columns[column].name) (give the number)")
             }
         }
@@ -513,7 +519,8 @@ final class IndexLoader {
     @exclusivity(unchecked) private var recordStarts = Offsets()
     /// Entries with a NULL column (a UNIQUE index allows any number of them).
     @exclusivity(unchecked) private var hasNull: [Bool] = []
-    private var order: [SortEntry] = []
+    /// Entries in key order once sorted.
+    @exclusivity(unchecked) private var order = UnsafeMutableBufferPointer<SortEntry>(start: nil, count: 0)
 
     /// An entry's first 16 key bytes (big-endian, zero-padded) and its number: most
     /// comparisons end in the prefix.
@@ -533,6 +540,7 @@ final class IndexLoader {
     }
 
     deinit {
+        order.deallocate()
         keys.free()
         keyStarts.free()
         records.free()
@@ -557,22 +565,64 @@ final class IndexLoader {
         if unique { hasNull.append(null) }
     }
 
-    /// Sorts the entries by key (SQLite's index order).
-    func sort() {
+    /// Sorts the entries of every index by key (SQLite's index order) on all cores: each large
+    /// index in two halves sorted side by side, then merged.
+    static func sort(_ indexes: [IndexLoader]) {
+        let shared = UncheckedSendable(indexes)
+        DispatchQueue.concurrentPerform(iterations: indexes.count) { shared.value[$0].prepareOrder() }
+        let halves = indexes.flatMap { index in
+            let count = index.order.count, middle = count >= 1 << 16 ? count / 2 : count
+            return [(index, 0..<middle), (index, middle..<count)].filter { !$0.1.isEmpty }
+        }
+        let parts = UncheckedSendable(halves)
+        DispatchQueue.concurrentPerform(iterations: halves.count) { part in
+            let (index, range) = parts.value[part]
+            index.sortOrder(range)
+        }
+        DispatchQueue.concurrentPerform(iterations: indexes.count) { shared.value[$0].mergeHalves() }
+    }
+
+    /// One entry per row, with its key's first 16 bytes.
+    private func prepareOrder() {
         let count = keyStarts.count - 1
         let base = keys.bytes
-        order = (0..<count).map { entry in
+        order = .allocate(capacity: count)
+        for entry in 0..<count {
             let start = keyStarts[entry], length = keyStarts[entry + 1] - start
             var prefix = (UInt64(0), UInt64(0))
             withUnsafeMutableBytes(of: &prefix) { $0.baseAddress!.copyMemory(from: base + start, byteCount: min(16, length)) }
-            return SortEntry(high: UInt64(bigEndian: prefix.0), low: UInt64(bigEndian: prefix.1), entry: UInt32(entry))
+            order[entry] = SortEntry(high: UInt64(bigEndian: prefix.0), low: UInt64(bigEndian: prefix.1), entry: UInt32(entry))
         }
-        let starts = keyStarts
-        order.sort { a, b in
-            if a.high != b.high { return a.high < b.high }
-            if a.low != b.low { return a.low < b.low }
-            return Self.compare(base, starts, Int(a.entry), Int(b.entry)) < 0
+    }
+
+    @inline(__always)
+    private func precedes(_ a: SortEntry, _ b: SortEntry) -> Bool {
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        return Self.compare(keys.bytes, keyStarts, Int(a.entry), Int(b.entry)) < 0
+    }
+
+    private func sortOrder(_ range: Range<Int>) {
+        var part = UnsafeMutableBufferPointer(rebasing: order[range])
+        part.sort(by: precedes)
+    }
+
+    /// Merges the two sorted halves made by ``sort(_:)``.
+    private func mergeHalves() {
+        let count = order.count
+        guard count >= 1 << 16 else { return }
+        let middle = count / 2
+        let merged = UnsafeMutableBufferPointer<SortEntry>.allocate(capacity: count)
+        var left = 0, right = middle, out = 0
+        while left < middle, right < count {
+            if precedes(order[right], order[left]) { merged[out] = order[right]; right += 1 }
+            else { merged[out] = order[left]; left += 1 }
+            out += 1
         }
+        while left < middle { merged[out] = order[left]; left += 1; out += 1 }
+        while right < count { merged[out] = order[right]; right += 1; out += 1 }
+        order.deallocate()
+        order = merged
     }
 
     /// memcmp order of two keys past their first 16 bytes, shorter first on a tie.
@@ -588,7 +638,10 @@ final class IndexLoader {
 
     /// Writes the index B-tree from the sorted entries.
     func write() throws {
-        defer { order = [] }
+        defer {
+            order.deallocate()
+            order = UnsafeMutableBufferPointer(start: nil, count: 0)
+        }
         guard !order.isEmpty else { return }
         if unique {
             for position in 1..<order.count {

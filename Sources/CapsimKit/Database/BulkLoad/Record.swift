@@ -1,3 +1,5 @@
+import Foundation
+
 /// SQLite's on-disk encodings (https://www.sqlite.org/fileformat2.html §1.6 and §2.1): varints,
 /// records with their serial types, and a byte string per index key that sorts like SQLite
 /// compares index keys (BINARY collation).
@@ -9,6 +11,18 @@ enum StoredValue {
     case real(Double)
     /// UTF-8 bytes at `start ..< start + count` of the row's text buffer.
     case text(start: Int, count: Int)
+    /// UTF-8 bytes the caller keeps alive until the row is appended.
+    case borrowedText(UnsafeRawPointer, count: Int)
+
+    /// The bytes of a text value (owned ones are in the row's buffer `text`).
+    @inline(__always)
+    func textBytes(in text: UnsafeRawPointer) -> UnsafeRawBufferPointer? {
+        switch self {
+        case let .text(start, count): UnsafeRawBufferPointer(start: text + start, count: count)
+        case let .borrowedText(bytes, count): UnsafeRawBufferPointer(start: bytes, count: count)
+        default: nil
+        }
+    }
 }
 
 /// A growable byte buffer written through raw pointers (no per-byte bounds checks).
@@ -19,10 +33,11 @@ struct ByteBuffer {
 
     init(capacity: Int = 1 << 16) {
         self.capacity = max(64, capacity)
-        bytes = .allocate(byteCount: self.capacity, alignment: 8)
+        guard let bytes = malloc(self.capacity) else { fatalError("out of memory") }
+        self.bytes = bytes
     }
 
-    func free() { bytes.deallocate() }
+    func free() { Foundation.free(bytes) }
 
     mutating func removeAll() { count = 0 }
 
@@ -32,9 +47,8 @@ struct ByteBuffer {
         if count + extra > capacity {
             var grown = capacity * 2
             while grown < count + extra { grown *= 2 }
-            let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
-            larger.copyMemory(from: bytes, byteCount: count)
-            bytes.deallocate()
+            // realloc moves large blocks by remapping their pages: nothing is copied or touched again.
+            guard let larger = realloc(bytes, grown) else { fatalError("out of memory growing a buffer to \(grown) bytes") }
             bytes = larger
             capacity = grown
         }
@@ -134,7 +148,7 @@ enum SerialType {
             if v >= -140_737_488_355_328, v <= 140_737_488_355_327 { return (5, 6) }
             return (6, 8)
         case .real: return (7, 8)
-        case let .text(_, count): return (UInt64(count) * 2 + 13, count)
+        case let .text(_, count), let .borrowedText(_, count): return (UInt64(count) * 2 + 13, count)
         }
     }
 
@@ -152,6 +166,8 @@ enum SerialType {
             target.storeBytes(of: v.bitPattern.bigEndian, as: UInt64.self)
         case let .text(start, count):
             target.copyMemory(from: text + start, byteCount: count)
+        case let .borrowedText(bytes, count):
+            target.copyMemory(from: bytes, byteCount: count)
         }
     }
 }
@@ -223,11 +239,10 @@ enum SortKey {
         case let .real(v):
             buffer.append(byte: 0x10)
             appendNumber(v, to: &buffer)
-        case let .text(offset, count):
+        case .text, .borrowedText:
             buffer.append(byte: 0x20)
-            let bytes = text + offset
-            for index in 0..<count {
-                let byte = bytes.load(fromByteOffset: index, as: UInt8.self)
+            let bytes = value.textBytes(in: text)!
+            for byte in bytes {
                 buffer.append(byte: byte)
                 if byte == 0 { buffer.append(byte: 0xFF) }
             }
