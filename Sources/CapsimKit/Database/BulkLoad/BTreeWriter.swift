@@ -11,32 +11,51 @@ enum PageKind: UInt8 {
 }
 
 /// One B-tree page being filled: cell pointers grow after the header, cells from the end.
+///
+/// A page is filled in a scratch buffer and copied into the image when emitted, or, once
+/// ``writeInPlace(_:)`` is called, filled where it lives in the image (the page is allocated
+/// with its first cell; addresses are recomputed on every access because the image may move).
 struct PageBuilder {
     let kind: PageKind
     let usableSize: Int
-    private let page: UnsafeMutableRawPointer
+    private let scratch: UnsafeMutableRawPointer
     private(set) var cellCount = 0
     private var contentStart: Int
     private var lastCellSize = 0
+    private var image: DatabaseImage?
+    /// The image page being filled in place (0: none yet).
+    private var pageNumber = 0
 
     init(kind: PageKind, usableSize: Int) {
         self.kind = kind
         self.usableSize = usableSize
-        page = .allocate(byteCount: usableSize, alignment: 8)
+        scratch = .allocate(byteCount: usableSize, alignment: 8)
         contentStart = usableSize
     }
 
-    func free() { page.deallocate() }
+    func free() { scratch.deallocate() }
+
+    /// Fills the next pages in place in `image` (the current one, if any, is still emitted by copy).
+    mutating func writeInPlace(_ image: DatabaseImage) { self.image = image }
 
     var isEmpty: Bool { cellCount == 0 }
 
     @inline(__always)
+    private var page: UnsafeMutableRawPointer {
+        if let image, pageNumber != 0 { return image.page(pageNumber) }
+        return scratch
+    }
+
+    @inline(__always)
     func fits(_ cellSize: Int) -> Bool { kind.headerSize + 2 * (cellCount + 1) + cellSize <= contentStart }
 
-    /// Room for a cell of `size` bytes (which must fit); the caller writes the cell there.
+    /// Room for a cell of `size` bytes (which must fit); the caller writes the cell there before
+    /// anything allocates pages in the image.
     @inline(__always)
     mutating func addCell(size: Int) -> UnsafeMutableRawPointer {
+        if cellCount == 0, let image { pageNumber = image.allocatePage() }
         contentStart -= size
+        let page = self.page
         page.storeBytes(of: UInt16(contentStart).bigEndian, toByteOffset: kind.headerSize + 2 * cellCount, as: UInt16.self)
         cellCount += 1
         lastCellSize = size
@@ -51,25 +70,28 @@ struct PageBuilder {
         lastCellSize = 0
     }
 
-    /// Writes the page into a new page of `image` and starts an empty one. Returns the page number.
+    /// Finishes the page (header, zeroed free space) in the image and starts an empty one.
+    /// Returns the page number.
     mutating func emit(into image: DatabaseImage, rightChild: Int = 0) -> Int {
-        let header = kind.headerSize
-        page.storeBytes(of: kind.rawValue, as: UInt8.self)
-        page.storeBytes(of: UInt16(0), toByteOffset: 1, as: UInt16.self)
-        page.storeBytes(of: UInt16(cellCount).bigEndian, toByteOffset: 3, as: UInt16.self)
-        page.storeBytes(of: UInt16(truncatingIfNeeded: contentStart).bigEndian, toByteOffset: 5, as: UInt16.self)
-        page.storeBytes(of: UInt8(0), toByteOffset: 7, as: UInt8.self)
-        if !kind.isLeaf { page.storeBytes(of: UInt32(rightChild).bigEndian, toByteOffset: 8, as: UInt32.self) }
-        let number = image.allocatePage()
+        let number = pageNumber != 0 ? pageNumber : image.allocatePage()
         let target = image.page(number)
-        let pointersEnd = header + 2 * cellCount
-        target.copyMemory(from: page, byteCount: pointersEnd)
+        let pointersEnd = kind.headerSize + 2 * cellCount
+        if pageNumber == 0 {
+            target.copyMemory(from: scratch, byteCount: pointersEnd)
+            target.advanced(by: contentStart).copyMemory(from: scratch + contentStart, byteCount: usableSize - contentStart)
+        }
+        target.storeBytes(of: kind.rawValue, as: UInt8.self)
+        target.storeBytes(of: UInt16(0), toByteOffset: 1, as: UInt16.self)
+        target.storeBytes(of: UInt16(cellCount).bigEndian, toByteOffset: 3, as: UInt16.self)
+        target.storeBytes(of: UInt16(truncatingIfNeeded: contentStart).bigEndian, toByteOffset: 5, as: UInt16.self)
+        target.storeBytes(of: UInt8(0), toByteOffset: 7, as: UInt8.self)
+        if !kind.isLeaf { target.storeBytes(of: UInt32(rightChild).bigEndian, toByteOffset: 8, as: UInt32.self) }
         (target + pointersEnd).initializeMemory(as: UInt8.self, repeating: 0, count: contentStart - pointersEnd)
-        target.advanced(by: contentStart).copyMemory(from: page + contentStart, byteCount: usableSize - contentStart)
         (target + usableSize).initializeMemory(as: UInt8.self, repeating: 0, count: image.pageSize - usableSize)
         cellCount = 0
         contentStart = usableSize
         lastCellSize = 0
+        pageNumber = 0
         return number
     }
 }
@@ -121,8 +143,9 @@ struct PayloadLayout {
 }
 
 enum BTreeWriter {
-    /// Writes a cell's payload part (local bytes, then the first overflow page's number when
-    /// it spills) at `target`. Returns the bytes written.
+    /// Writes a cell's payload part (local bytes, then the first overflow page's number when it
+    /// spills) at `target`, which must not be in the image: overflow pages are allocated on the
+    /// way. Returns the bytes written.
     @inline(__always)
     static func writePayload(_ payload: UnsafeRawPointer, count: Int, layout: PayloadLayout, image: DatabaseImage,
                              to target: UnsafeMutableRawPointer) -> Int {

@@ -297,17 +297,27 @@ public final class TableLoader {
             if !leaf.fits(cellSize) {
                 level.pages.append(leaf.emit(into: image))
                 level.appendDivider(varint: UInt64(rowid - 1))   // the largest rowid of the leaf written
+                // The first leaf was built aside (it may turn out to be the root); the next ones are
+                // written where they live.
+                leaf.writeInPlace(image)
             }
-            let cell = leaf.addCell(size: cellSize)
-            var written = Varint.write(UInt64(size), to: cell)
-            written += Varint.write(UInt64(rowid), to: cell + written)
             if local == size {
                 // The usual case: the record goes straight into the page.
+                let cell = leaf.addCell(size: cellSize)
+                var written = Varint.write(UInt64(size), to: cell)
+                written += Varint.write(UInt64(rowid), to: cell + written)
                 RecordEncoder.write(row, columns: stored, rowid: nil, headerSize: headerSize, text: text.bytes, to: cell + written)
             } else {
+                // A record that spills: its overflow pages first (allocating may move the image),
+                // then the cell.
                 record.removeAll()
                 RecordEncoder.append(row, columns: stored, rowid: nil, text: text.bytes, to: &record)
-                _ = BTreeWriter.writePayload(record.bytes, count: size, layout: layout, image: image, to: cell + written)
+                let first = image.writeOverflow(record.bytes + local, count: size - local)
+                let cell = leaf.addCell(size: cellSize)
+                var written = Varint.write(UInt64(size), to: cell)
+                written += Varint.write(UInt64(rowid), to: cell + written)
+                (cell + written).copyMemory(from: record.bytes, byteCount: local)
+                (cell + written + local).storeBytes(of: UInt32(first).bigEndian, as: UInt32.self)
             }
         }
         for index in indexes {
@@ -662,6 +672,14 @@ final class IndexLoader {
         for (position, sorted) in order.enumerated() {
             let entry = Int(sorted.entry)
             let start = recordStarts[entry], size = recordStarts[entry + 1] - start
+            let sizeOfSize = Varint.size(UInt64(size))
+            if layout.local(size) == size, builder.fits(sizeOfSize + size) {
+                // The usual case: the cell goes straight into the leaf.
+                let target = builder.addCell(size: sizeOfSize + size)
+                Varint.write(UInt64(size), to: target)
+                (target + sizeOfSize).copyMemory(from: records.bytes + start, byteCount: size)
+                continue
+            }
             cell.removeAll()
             let target = cell.reserve(9 + size + 4)
             var written = Varint.write(UInt64(size), to: target)
@@ -682,6 +700,9 @@ final class IndexLoader {
                 level.pages.append(builder.emit(into: image))
                 level.appendDivider(bytes)
             }
+            // The first leaf was built aside (it may turn out to be the root); the next ones are
+            // written where they live.
+            builder.writeInPlace(image)
         }
         if !builder.isEmpty { level.pages.append(builder.emit(into: image)) }
         BTreeWriter.finish(level, kind: .indexInterior, root: root, image: image)

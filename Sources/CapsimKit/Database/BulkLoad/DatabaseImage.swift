@@ -7,10 +7,11 @@ import GRDBSQLite
 /// appended; ``install(into:)`` hands the bytes back to the connection (`sqlite3_deserialize`).
 /// The buffer comes from `sqlite3_malloc64`, so SQLite takes it over without a copy.
 final class DatabaseImage {
-    private(set) var bytes: UnsafeMutableRawPointer
-    private var capacity: Int
+    // Read for every page written, from one thread: no runtime access tracking.
+    @exclusivity(unchecked) private(set) var bytes: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var capacity: Int
     /// Pages in the database; page numbers start at 1.
-    private(set) var pageCount: Int
+    @exclusivity(unchecked) private(set) var pageCount: Int
     let pageSize: Int
     /// Bytes of a page that B-tree content may use (page size − reserved bytes).
     let usableSize: Int

@@ -202,14 +202,13 @@ enum RecordEncoder {
                       headerSize: Int, text: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
         var header = Varint.write(UInt64(headerSize), to: target)
         var body = headerSize
-        @inline(__always) func field(_ stored: StoredValue) {
+        for field in 0..<(columns.count + (rowid == nil ? 0 : 1)) {
+            let stored = field < columns.count ? values[columns[field]] : .integer(rowid!)
             let (type, size) = SerialType.of(stored)
             header += Varint.write(type, to: target + header)
             SerialType.writeBody(stored, size: size, text: text, to: target + body)
             body += size
         }
-        for column in columns { field(values[column]) }
-        if let rowid { field(.integer(rowid)) }
     }
 
     /// Appends the record to `buffer` and returns its size.
