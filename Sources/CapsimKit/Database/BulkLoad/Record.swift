@@ -241,9 +241,13 @@ enum SortKey {
         case .text, .borrowedText:
             buffer.append(byte: 0x20)
             let bytes = value.textBytes(in: text)!
-            for byte in bytes {
-                buffer.append(byte: byte)
-                if byte == 0 { buffer.append(byte: 0xFF) }
+            if let base = bytes.baseAddress, memchr(base, 0, bytes.count) == nil {
+                buffer.append(base, count: bytes.count)
+            } else {
+                for byte in bytes {
+                    buffer.append(byte: byte)
+                    if byte == 0 { buffer.append(byte: 0xFF) }
+                }
             }
             buffer.append(byte: 0)
             buffer.append(byte: 0)
