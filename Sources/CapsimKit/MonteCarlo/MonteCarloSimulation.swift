@@ -70,10 +70,13 @@ public enum MonteCarlo {
         let slot = sample.slot(of: run)
         var flows = RandomFlows(generator: generator)
         var events = layout.events
-        let last = Simulator.simulate(scenario, plan: layout.plan, flows: &flows) { row in
-            events.observe(row)
-            block.add(row, layout: layout)
-            if let slot { sample.store(row, slot: slot, layout: layout) }
+        let last = withUnsafeTemporaryAllocation(of: Double.self, capacity: layout.metrics.count) { values in
+            Simulator.simulate(scenario, plan: layout.plan, flows: &flows) { row in
+                events.observe(row)
+                row.writeNumericValues(to: values.baseAddress!)
+                block.add(row, values: UnsafeBufferPointer(values), layout: layout)
+                if let slot { sample.store(UnsafeBufferPointer(values), month: row.month, slot: slot) }
+            }
         }
         block.addEvents(events.months)
         if let slot { sample.store(parameters: parameters, events: events.months, slot: slot) }
@@ -107,6 +110,8 @@ struct Layout: Sendable {
         let numeric = MonthlyColumn.numeric(for: scenario)
         metrics = numeric.map(\.metric)
         names = numeric.map(\.name)
+        // Runs sum the values of MonthRow.writeNumericValues, which must be the export's columns.
+        precondition(metrics == Metric.exportOrder(tierCount: scenario.tiers.count), "metric order differs from the export")
         catalog = EventCatalog(scenario: scenario)
         events = EventMonths(scenario: scenario, catalog: catalog)
     }
@@ -134,22 +139,22 @@ struct BlockAccumulator {
         if keepsRecords { records.reserveCapacity(MonteCarloOptions.blockSize) }
     }
 
+    /// Adds a month of one run: `values` are its metrics in ``Layout/metrics`` order, NaN where undefined.
     @inline(__always)
-    mutating func add(_ row: MonthRow, layout: Layout) {
+    mutating func add(_ row: MonthRow, values: UnsafeBufferPointer<Double>, layout: Layout) {
         for (index, probe) in layout.probes.enumerated() where probe.month == row.month {
             guard let value = probe.metric.value(in: row) else { continue }
             probeCounts[index].defined += 1
             if value <= probe.threshold { probeCounts[index].atMost += 1 }
             if value >= probe.threshold { probeCounts[index].atLeast += 1 }
         }
-        let base = row.month * layout.metrics.count
+        let base = row.month * values.count
         sums.withUnsafeMutableBufferPointer { sums in
             counts.withUnsafeMutableBufferPointer { counts in
-                for (index, metric) in layout.metrics.enumerated() {
-                    if let value = metric.value(in: row) {
-                        sums[base + index] += value
-                        counts[base + index] += 1
-                    }
+                for index in values.indices {
+                    let value = values[index], defined = !value.isNaN
+                    sums[base + index] += defined ? value : 0
+                    counts[base + index] += defined ? 1 : 0
                 }
             }
         }
@@ -236,11 +241,10 @@ final class SampleStore: @unchecked Sendable {
         return slot >= 0 ? Int(slot) : nil
     }
 
-    func store(_ row: MonthRow, slot: Int, layout: Layout) {
-        let base = (slot * months + row.month) * metricCount
-        for (index, metric) in layout.metrics.enumerated() {
-            values[base + index] = metric.value(in: row) ?? .nan
-        }
+    /// Stores a month's metric values (``Layout/metrics`` order, NaN where undefined) of the run in `slot`.
+    func store(_ monthValues: UnsafeBufferPointer<Double>, month: Int, slot: Int) {
+        let base = (slot * months + month) * metricCount
+        _ = UnsafeMutableBufferPointer(rebasing: values[base..<(base + metricCount)]).update(fromContentsOf: monthValues)
     }
 
     func store(parameters drawn: [Double], events: [Int], slot: Int) {

@@ -60,7 +60,7 @@ public struct EventCatalog: Sendable {
 public struct EventMonths: Sendable {
     /// Month of each catalog event; -1 while it has not happened.
     public private(set) var months: [Int]
-    private let plans: [SupabasePlan]
+    private let plans: [PlanTerms]
     private let milestoneCount: Int
     private let milestoneConditions: ConditionTable
     private let phaseBase: Int
@@ -72,7 +72,7 @@ public struct EventMonths: Sendable {
     private var previousPlan = 0
 
     public init(scenario: Scenario, catalog: EventCatalog) {
-        plans = scenario.supabase.plans
+        plans = scenario.supabase.plans.map(PlanTerms.init)
         milestoneCount = scenario.milestones.count
         var conditions = ConditionTable()
         for milestone in scenario.milestones { _ = conditions.add(milestone.when) }
@@ -105,9 +105,8 @@ public struct EventMonths: Sendable {
             let usage = PlanUsage(row)
             var slot = breachBase
             for planIndex in hardPlans {
-                let plan = plans[planIndex]
-                for resource in PlanResource.allCases {
-                    if months[slot] < 0, plan.isExceeded(resource, by: usage) { months[slot] = row.month }
+                for resource in 0..<PlanResource.allCases.count {
+                    if months[slot] < 0, plans[planIndex].isExceeded(resource, by: usage) { months[slot] = row.month }
                     slot += 1
                 }
             }

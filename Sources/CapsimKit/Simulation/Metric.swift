@@ -43,3 +43,54 @@ public enum Metric: Sendable, Hashable {
         }
     }
 }
+
+extension Metric {
+    /// The numeric columns of the monthly export in their order (``MonthlyColumn/numeric(for:)``),
+    /// for a scenario with `tierCount` tiers: the order of ``MonthRow/writeNumericValues(to:)``.
+    static func exportOrder(tierCount: Int) -> [Metric] {
+        [.month, .phase, .usersTotal] + (0..<tierCount).map { .usersTier($0) } + [
+            .paidUsers, .signups, .activated, .churned, .conversions, .dau, .messages, .messagesPerDay,
+            .dbBytes, .storageBytes, .egressBytes, .mrr, .paymentFees, .supabaseCost, .servicesCost, .teamCost,
+            .complianceCost, .marketing, .variableCost, .infraCost, .totalCost, .cash, .grossMargin, .costPerUser,
+        ]
+    }
+}
+
+extension MonthRow {
+    /// Writes the value of every metric of ``Metric/exportOrder(tierCount:)`` (NaN where
+    /// undefined) to `out`: what `metric.value(in:)` gives, in one pass without a switch per
+    /// metric (Monte Carlo sums them for every month of every run).
+    @inline(__always)
+    func writeNumericValues(to out: UnsafeMutablePointer<Double>) {
+        out[0] = Double(month)
+        out[1] = Double(phase)
+        out[2] = users
+        let tiers = usersByTier.count
+        for tier in 0..<tiers { out[3 + tier] = usersByTier[tier] }
+        let rest = out + 3 + tiers
+        rest[0] = paidUsers
+        rest[1] = signups
+        rest[2] = activated
+        rest[3] = churned
+        rest[4] = conversions
+        rest[5] = dau
+        rest[6] = messages
+        rest[7] = messagesPerDay
+        rest[8] = dbBytes
+        rest[9] = storageBytes
+        rest[10] = egressBytes
+        rest[11] = mrr
+        rest[12] = paymentFees
+        rest[13] = supabaseCost
+        rest[14] = servicesCost
+        rest[15] = teamCost
+        rest[16] = complianceCost
+        rest[17] = marketing
+        rest[18] = variableCost
+        rest[19] = infraCost
+        rest[20] = totalCost
+        rest[21] = cash
+        rest[22] = grossMargin ?? .nan
+        rest[23] = costPerUser ?? .nan
+    }
+}

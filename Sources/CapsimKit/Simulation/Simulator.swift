@@ -90,7 +90,8 @@ struct Engine {
     let teamSteps: [(role: Int, count: Double, when: Int)]
     let roleCosts: [Double]
     let compliance: [(monthly: Double, when: Int)]
-    let supabase: Supabase
+    let plans: [PlanTerms]
+    let planPolicy: PlanPolicy
     /// data(k) for k = 0 … t: bytes written to the live tables in month k.
     private var dataByMonth: [Double]
     /// Σ data(k) for k ≤ t.
@@ -133,7 +134,8 @@ struct Engine {
         teamSteps = plan.teamSteps
         roleCosts = scenario.team.map(\.monthlyCost)
         compliance = zip(scenario.compliance, plan.compliance).map { ($0.annual / 12, $1) }
-        supabase = scenario.supabase
+        plans = scenario.supabase.plans.map(PlanTerms.init)
+        planPolicy = scenario.supabase.policy
         dataByMonth = [0]
         dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
         conversionsByTier = Array(repeating: 0, count: max(0, tiers.count - 1))
@@ -204,7 +206,7 @@ struct Engine {
         computeStocks(&row, previousPhase: previous.phase, previousPlan: previous.planIndex)
 
         // §5 Costs.
-        row.supabaseCost = supabase.plans[row.planIndex].monthlyCost(for: PlanUsage(row))
+        row.supabaseCost = plans[row.planIndex].monthlyCost(for: PlanUsage(row))
         costTable.evaluate(ConditionTable.values(row.conditionInputs), into: &costHolds)
         var services = 0.0
         for service in self.services {
@@ -250,7 +252,7 @@ struct Engine {
         var reached = 0
         for phase in phaseConditions.indices { reached = phaseHolds[phaseConditions[phase]] ? phase : reached }
         row.phase = max(previousPhase, reached)
-        row.planIndex = max(previousPlan, supabase.choosePlan(for: PlanUsage(row)))
+        row.planIndex = max(previousPlan, PlanTerms.choose(plans, policy: planPolicy, for: PlanUsage(row)))
     }
 
     /// Σ_i U_i × stickiness × min(messages_per_active_day_i, daily_quota_i).
