@@ -1,4 +1,4 @@
-import CapsimKit
+@testable import CapsimKit
 import Foundation
 import Testing
 
@@ -38,6 +38,21 @@ struct MonteCarloTests {
             // hundred (binomial noise on ~200k); over 200 runs the mean is far closer.
             #expect(abs(meanUsers - expected[month].users) <= 0.005 * expected[month].users, "month \(month) users")
             #expect(abs(meanMRR - expected[month].mrr) <= 0.005 * expected[month].mrr, "month \(month) MRR")
+        }
+    }
+
+    @Test("The metric values runs sum are the export's columns, each as Metric.value(in:) gives it")
+    func numericValuesMatchMetrics() throws {
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        let order = Metric.exportOrder(tierCount: scenario.tiers.count)
+        #expect(order == MonthlyColumn.numeric(for: scenario).map(\.metric))
+        var values = [Double](repeating: 0, count: order.count)
+        for row in Simulator.project(scenario).rows {
+            values.withUnsafeMutableBufferPointer { row.writeNumericValues(to: $0.baseAddress!) }
+            for (index, metric) in order.enumerated() {
+                let expected = metric.value(in: row)
+                #expect(expected.map { $0 == values[index] } ?? values[index].isNaN, "month \(row.month) \(metric)")
+            }
         }
     }
 
