@@ -578,10 +578,9 @@ final class IndexLoader {
     /// Sorts the entries of every index by key (SQLite's index order) on all cores: each large
     /// index in two halves sorted side by side, then merged.
     static func sort(_ indexes: [IndexLoader]) {
-        let shared = UncheckedSendable(indexes)
-        DispatchQueue.concurrentPerform(iterations: indexes.count) { shared.value[$0].prepareOrder() }
         let halves = indexes.flatMap { index in
-            let count = index.order.count, middle = count >= 1 << 16 ? count / 2 : count
+            let count = index.keyStarts.count - 1, middle = count >= 1 << 16 ? count / 2 : count
+            index.order = .allocate(capacity: count)
             return [(index, 0..<middle), (index, middle..<count)].filter { !$0.1.isEmpty }
         }
         let parts = UncheckedSendable(halves)
@@ -589,20 +588,8 @@ final class IndexLoader {
             let (index, range) = parts.value[part]
             index.sortOrder(range)
         }
+        let shared = UncheckedSendable(indexes)
         DispatchQueue.concurrentPerform(iterations: indexes.count) { shared.value[$0].mergeHalves() }
-    }
-
-    /// One entry per row, with its key's first 16 bytes.
-    private func prepareOrder() {
-        let count = keyStarts.count - 1
-        let base = keys.bytes
-        order = .allocate(capacity: count)
-        for entry in 0..<count {
-            let start = keyStarts[entry], length = keyStarts[entry + 1] - start
-            var prefix = (UInt64(0), UInt64(0))
-            withUnsafeMutableBytes(of: &prefix) { $0.baseAddress!.copyMemory(from: base + start, byteCount: min(16, length)) }
-            order[entry] = SortEntry(high: UInt64(bigEndian: prefix.0), low: UInt64(bigEndian: prefix.1), entry: UInt32(entry))
-        }
     }
 
     @inline(__always)
@@ -612,7 +599,15 @@ final class IndexLoader {
         return Self.compare(keys.bytes, keyStarts, Int(a.entry), Int(b.entry)) < 0
     }
 
+    /// Fills `order[range]` with those entries and their keys' first 16 bytes, and sorts it.
     private func sortOrder(_ range: Range<Int>) {
+        let base = keys.bytes
+        for entry in range {
+            let start = keyStarts[entry], length = keyStarts[entry + 1] - start
+            var prefix = (UInt64(0), UInt64(0))
+            withUnsafeMutableBytes(of: &prefix) { $0.baseAddress!.copyMemory(from: base + start, byteCount: min(16, length)) }
+            order[entry] = SortEntry(high: UInt64(bigEndian: prefix.0), low: UInt64(bigEndian: prefix.1), entry: UInt32(entry))
+        }
         var part = UnsafeMutableBufferPointer(rebasing: order[range])
         part.sort(by: precedes)
     }
