@@ -75,9 +75,4 @@ struct ConditionTable: Sendable {
         }
         return all != 0
     }
-
-    /// Whether condition `index` holds for `inputs`.
-    func holds(_ index: Int, for inputs: ConditionInputs) -> Bool {
-        holds(index, Self.values(inputs))
-    }
 }

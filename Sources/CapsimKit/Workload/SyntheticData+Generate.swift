@@ -24,7 +24,7 @@ extension SyntheticData {
                                    data: self, load: load, db: db)
             try writer.write()
             try load.install(into: db)
-            return TableCounts(counts: writer.written.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            return TableCounts(counts: load.rowCounts.sorted { $0.table < $1.table }.map { ($0.table, $0.rows) })
         }
     }
 }
@@ -33,7 +33,6 @@ extension SyntheticData {
 struct RowWriter {
     let generator: RandomGenerator
     let data: SyntheticData
-    var written: [String: Int] = [:]
     private var text: [UInt8] = []
     private let load: BulkLoad
     private let db: Database
@@ -66,7 +65,6 @@ struct RowWriter {
             }
         }
         try loader.appendRow()
-        written[table, default: 0] += 1
     }
 
     private var sequence: UInt64 = 0

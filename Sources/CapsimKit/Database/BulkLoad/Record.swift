@@ -164,10 +164,10 @@ enum SerialType {
             }
         case let .real(v):
             target.storeBytes(of: v.bitPattern.bigEndian, as: UInt64.self)
-        case let .text(start, count):
-            target.copyMemory(from: text + start, byteCount: count)
-        case let .borrowedText(bytes, count):
-            target.copyMemory(from: bytes, byteCount: count)
+        case .text, .borrowedText:
+            if let bytes = value.textBytes(in: text), let base = bytes.baseAddress {
+                target.copyMemory(from: base, byteCount: bytes.count)
+            }
         }
     }
 }
