@@ -19,12 +19,15 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         // The only module that touches GSL: random numbers, distributions, statistics, fitting.
         .target(name: "GSLKit", dependencies: ["CGSL"]),
+        // The compiler's prefetch hint, for the bulk loader's reads of sorted index keys.
+        .systemLibrary(name: "CPrefetch"),
         // The engine: scenario loading and validation, the projection, report rendering.
         // It never prints; the executable renders what it returns.
         .target(
             name: "CapsimKit",
             dependencies: [
                 "GSLKit",
+                "CPrefetch",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

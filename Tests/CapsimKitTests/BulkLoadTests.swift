@@ -39,7 +39,7 @@ struct BulkLoadTests {
                 "id": String(format: "id-%08x-%d", Int(random.uniform() * 0x7FFF_FFFF), index),
                 "owner": "owner-\(index % 37)",
                 "score": score,
-                "weight": random.uniform() < 0.2 ? 3.0 : random.gaussian(sigma: 100),
+                "weight": random.uniform() < 0.2 ? 3.0 : random.uniform() < 0.05 ? -0.0 : random.gaussian(sigma: 100),
                 "amount": random.uniform() < 0.5 ? Double(index) : Double(index) + 0.25,
                 "note": note,
                 "created_at": Timestamp.format(1.7e9 + Double(index) * 37.5),
@@ -96,15 +96,19 @@ struct BulkLoadTests {
     }
 
     /// Everything a query can see: rows in rowid order with their storage types, and each
-    /// index's order (INDEXED BY), as text.
+    /// index's order and values (INDEXED BY, read from the index alone), as text.
     static func dump(_ queue: DatabaseQueue) throws -> [String] {
         try queue.read { db in
-            let columns = "rowid, id, owner, score, typeof(score), weight, typeof(weight), amount, typeof(amount), note, label, created_at, \"first (seen)\", twice"
+            let columns = "rowid, id, owner, score, typeof(score), quote(weight), typeof(weight), amount, typeof(amount), note, label, created_at, \"first (seen)\", twice"
             var lines = try Row.fetchAll(db, sql: "SELECT \(columns) FROM items ORDER BY rowid").map(\.description)
-            for (index, order) in [("items_owner", "owner, created_at"), ("items_score", "score DESC, weight"),
-                                   ("items_note", "note"), ("items_label_amount", "label, amount")] {
-                lines += try Row.fetchAll(db, sql: "SELECT rowid FROM items INDEXED BY \(index) ORDER BY \(order), rowid")
-                    .map { "\(index): \($0)" }
+            for (index, order, values) in [("items_owner", "owner, created_at", "owner, created_at"),
+                                           ("items_score", "score DESC, weight", "quote(score), quote(weight)"),
+                                           ("items_note", "note", "quote(note)"),
+                                           ("items_label_amount", "label, amount", "quote(label), quote(amount)")] {
+                let sql = "SELECT rowid, \(values) FROM items INDEXED BY \(index) ORDER BY \(order), rowid"
+                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)").map { $0["detail"] as String }
+                #expect(plan.joined().contains("COVERING INDEX"), "\(sql): \(plan)")
+                lines += try Row.fetchAll(db, sql: sql).map { "\(index): \($0)" }
             }
             return lines
         }
@@ -188,6 +192,45 @@ struct BulkLoadTests {
         #expect { try Self.bulkLoad(rows, into: queue) } throws: { "\($0)".contains("UNIQUE constraint failed") }
         #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM items") } == 0)
         #expect(try Self.integrity(queue) == ["ok"])
+    }
+
+    @Test("An index key gives back the values, storage classes and rowid it was made from", arguments: [false, true])
+    func sortKeyRoundTrip(descending: Bool) {
+        let random = RandomGenerator(seed: descending ? 2 : 1)
+        let texts = ["", "a", "a\u{0}b", "\u{0}", "\u{0}\u{0}x\u{0}", "日本", String(repeating: "z", count: 3_000)]
+        for trial in 0..<500 {
+            var owned = ByteBuffer(capacity: 64)
+            defer { owned.free() }
+            let text = texts[trial % texts.count]
+            owned.append(Array(text.utf8), count: text.utf8.count)
+            let all: [StoredValue] = [
+                .null, .integer(Int64(random.gaussian(sigma: 1e15))), .integer(0), .integer(-1), .real(random.gaussian(sigma: 1e6)),
+                .real(-0.0), .real(0.0), .real(3.0), .text(start: 0, count: owned.count), .integer(1 << 53),
+            ]
+            // Keys of one to all of the values, in a different order each time.
+            let rotation = trial % all.count
+            let values = Array((all[rotation...] + all[..<rotation]).prefix(1 + trial % all.count))
+            var key = ByteBuffer(capacity: 64)
+            defer { key.free() }
+            for value in values { SortKey.append(value, descending: descending, text: owned.bytes, to: &key) }
+            SortKey.appendRowid(Int64(trial) - 250, to: &key)
+            for value in values { SortKey.appendStorageClass(value, to: &key) }
+            let decoded = UnsafeMutableBufferPointer<StoredValue>.allocate(capacity: values.count + 1)
+            defer { decoded.deallocate() }
+            var unescaped = ByteBuffer(capacity: 64)
+            defer { unescaped.free() }
+            SortKey.decode(key.bytes, descending: Array(repeating: descending, count: values.count), into: decoded, text: &unescaped)
+            func describe(_ value: StoredValue, _ text: UnsafeRawPointer) -> String {
+                switch value {
+                case .null: "null"
+                case let .integer(v): "integer \(v)"
+                case let .real(v): "real \(v.bitPattern)"
+                case .text, .borrowedText: "text \(Array(value.textBytes(in: text)!))"
+                }
+            }
+            #expect(decoded.dropLast().map { describe($0, unescaped.bytes) } == values.map { describe($0, owned.bytes) })
+            #expect(describe(decoded[values.count], unescaped.bytes) == "integer \(trial - 250)")
+        }
     }
 
     @Test("Text SQLite would read as a number is recognised as SQLite does")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import CPrefetch
 
 /// Loads rows into empty tables of an in-memory SQLite database by writing their B-tree pages
 /// (table and every index) directly, then handing the database file back to SQLite.
@@ -515,7 +516,9 @@ public final class TableLoader {
     }
 }
 
-/// The entries of one index: a sort key and a record (its columns, then the rowid) per row.
+/// The entries of one index, kept as sort keys only (``SortKey``): each key holds its columns'
+/// values, the rowid and the values' storage classes, so the index record is rebuilt from it
+/// when the sorted entries are written.
 final class IndexLoader {
     let name: String
     let root: Int
@@ -525,12 +528,9 @@ final class IndexLoader {
     private let image: DatabaseImage
     @exclusivity(unchecked) private var keys = ByteBuffer(capacity: 1 << 16)
     @exclusivity(unchecked) private var keyStarts = Offsets()
-    @exclusivity(unchecked) private var records = ByteBuffer(capacity: 1 << 16)
-    @exclusivity(unchecked) private var recordStarts = Offsets()
-    /// Entries with a NULL column (a UNIQUE index allows any number of them).
-    @exclusivity(unchecked) private var hasNull: [Bool] = []
-    /// Entries in key order once sorted.
+    /// Entries in key order once sorted: two sorted runs, `..<middle` and `middle...`.
     @exclusivity(unchecked) private var order = UnsafeMutableBufferPointer<SortEntry>(start: nil, count: 0)
+    @exclusivity(unchecked) private var middle = 0
 
     /// An entry's first 16 key bytes (big-endian, zero-padded) and its number: most
     /// comparisons end in the prefix.
@@ -553,43 +553,34 @@ final class IndexLoader {
         order.deallocate()
         keys.free()
         keyStarts.free()
-        records.free()
-        recordStarts.free()
     }
 
     func add(values: UnsafeBufferPointer<StoredValue>, rowid: Int64, text: UnsafeRawPointer) throws {
-        var null = false
         for (position, column) in columns.enumerated() {
             if case let .integer(v) = values[column], v.magnitude > 1 << 53 {
                 throw DatabaseError(message: "bulk load: index \(name) on an integer beyond ±2^53 (\(v))")
             }
-            if case .null = values[column] { null = true }
             SortKey.append(values[column], descending: descending[position], text: text, to: &keys)
         }
         SortKey.appendRowid(rowid, to: &keys)
+        for column in columns { SortKey.appendStorageClass(values[column], to: &keys) }
         keyStarts.append(keys.count)
-        columns.withUnsafeBufferPointer { columns in
-            _ = RecordEncoder.append(values, columns: columns, rowid: rowid, text: text, to: &records)
-        }
-        recordStarts.append(records.count)
-        if unique { hasNull.append(null) }
     }
 
     /// Sorts the entries of every index by key (SQLite's index order) on all cores: each large
-    /// index in two halves sorted side by side, then merged.
+    /// index in two halves sorted side by side (merged as they are written).
     static func sort(_ indexes: [IndexLoader]) {
         let halves = indexes.flatMap { index in
-            let count = index.keyStarts.count - 1, middle = count >= 1 << 16 ? count / 2 : count
+            let count = index.keyStarts.count - 1
+            index.middle = count >= 1 << 16 ? count / 2 : count
             index.order = .allocate(capacity: count)
-            return [(index, 0..<middle), (index, middle..<count)].filter { !$0.1.isEmpty }
+            return [(index, 0..<index.middle), (index, index.middle..<count)].filter { !$0.1.isEmpty }
         }
         let parts = UncheckedSendable(halves)
         DispatchQueue.concurrentPerform(iterations: halves.count) { part in
             let (index, range) = parts.value[part]
             index.sortOrder(range)
         }
-        let shared = UncheckedSendable(indexes)
-        DispatchQueue.concurrentPerform(iterations: indexes.count) { shared.value[$0].mergeHalves() }
     }
 
     @inline(__always)
@@ -612,24 +603,6 @@ final class IndexLoader {
         part.sort(by: precedes)
     }
 
-    /// Merges the two sorted halves made by ``sort(_:)``.
-    private func mergeHalves() {
-        let count = order.count
-        guard count >= 1 << 16 else { return }
-        let middle = count / 2
-        let merged = UnsafeMutableBufferPointer<SortEntry>.allocate(capacity: count)
-        var left = 0, right = middle, out = 0
-        while left < middle, right < count {
-            if precedes(order[right], order[left]) { merged[out] = order[right]; right += 1 }
-            else { merged[out] = order[left]; left += 1 }
-            out += 1
-        }
-        while left < middle { merged[out] = order[left]; left += 1; out += 1 }
-        while right < count { merged[out] = order[right]; right += 1; out += 1 }
-        order.deallocate()
-        order = merged
-    }
-
     /// memcmp order of two keys past their first 16 bytes, shorter first on a tie.
     private static func compare(_ base: UnsafeMutableRawPointer, _ starts: Offsets, _ a: Int, _ b: Int) -> Int32 {
         let aLength = starts[a + 1] - starts[a], bLength = starts[b + 1] - starts[b]
@@ -641,63 +614,104 @@ final class IndexLoader {
         return aLength == bLength ? 0 : (aLength < bLength ? -1 : 1)
     }
 
-    /// Writes the index B-tree from the sorted entries.
+    /// Whether entries `a` and `b` have equal columns, none of them NULL (a UNIQUE violation:
+    /// NULLs are distinct from each other).
+    private func duplicates(_ a: Int, _ b: Int) -> Bool {
+        let length = keyStarts[a + 1] - keyStarts[a], classes = columns.count
+        guard length == keyStarts[b + 1] - keyStarts[b] else { return false }
+        let aKey = keys.bytes + keyStarts[a], bKey = keys.bytes + keyStarts[b]
+        for position in length - classes..<length where aKey.load(fromByteOffset: position, as: UInt8.self) == 0 {
+            return false
+        }
+        return memcmp(aKey, bKey, length - classes - 8) == 0
+    }
+
+    /// Asks for the keys of the entries a few places after `run` in `order` (their start offsets
+    /// further ahead), so that the cache misses of reading keys in sorted order overlap.
+    @inline(__always)
+    private func prefetch(run: Int, end: Int) {
+        let distance = 12
+        if run + 2 * distance < end { capsim_prefetch(keyStarts.address(Int(order[run + 2 * distance].entry))) }
+        if run + distance < end { capsim_prefetch(keys.bytes + keyStarts[Int(order[run + distance].entry)]) }
+    }
+
+    /// Writes the index B-tree from the sorted entries, merging the two sorted runs as it goes.
     func write() throws {
         defer {
             order.deallocate()
             order = UnsafeMutableBufferPointer(start: nil, count: 0)
         }
         guard !order.isEmpty else { return }
-        if unique {
-            for position in 1..<order.count {
-                let a = Int(order[position - 1].entry), b = Int(order[position].entry)
-                guard !hasNull[a], !hasNull[b] else { continue }
-                let aLength = keyStarts[a + 1] - keyStarts[a] - 8, bLength = keyStarts[b + 1] - keyStarts[b] - 8
-                if aLength == bLength, memcmp(keys.bytes + keyStarts[a], keys.bytes + keyStarts[b], aLength) == 0 {
-                    throw DatabaseError(message: "bulk load: UNIQUE constraint failed: index \(name) (rows \(a + 1) and \(b + 1))")
-                }
-            }
-        }
         let layout = PayloadLayout(usableSize: image.usableSize, table: false)
         var builder = PageBuilder(kind: .indexLeaf, usableSize: image.usableSize)
         defer { builder.free() }
         var level = TreeLevel()
-        var cell = ByteBuffer(capacity: image.usableSize + 16)
-        defer { cell.free() }
-        for (position, sorted) in order.enumerated() {
-            let entry = Int(sorted.entry)
-            let start = recordStarts[entry], size = recordStarts[entry + 1] - start
-            let sizeOfSize = Varint.size(UInt64(size))
-            if layout.local(size) == size, builder.fits(sizeOfSize + size) {
-                // The usual case: the cell goes straight into the leaf.
-                let target = builder.addCell(size: sizeOfSize + size)
-                Varint.write(UInt64(size), to: target)
-                (target + sizeOfSize).copyMemory(from: records.bytes + start, byteCount: size)
-                continue
+        // An entry's record: its values decoded from the key, text unescaped into `text` when needed.
+        let fields = columns.count + 1
+        let decoded = UnsafeMutableBufferPointer<StoredValue>.allocate(capacity: fields)
+        defer { decoded.deallocate() }
+        let values = UnsafeBufferPointer(decoded)
+        let identity = Array(0..<fields)
+        var text = ByteBuffer(capacity: 4096)
+        defer { text.free() }
+        var record = ByteBuffer(capacity: 4096), cell = ByteBuffer(capacity: image.usableSize + 16)
+        defer { record.free(); cell.free() }
+        var left = 0, right = middle, previous = -1
+        try identity.withUnsafeBufferPointer { identity in
+            for position in 0..<order.count {
+                let sorted: SortEntry
+                if left < middle, right == order.count || !precedes(order[right], order[left]) {
+                    sorted = order[left]; left += 1
+                } else {
+                    sorted = order[right]; right += 1
+                }
+                let entry = Int(sorted.entry)
+                // Keys are read in sorted order, scattered in memory: ask for those a few entries
+                // ahead of each run (their start offsets first, further ahead).
+                prefetch(run: left, end: middle)
+                prefetch(run: right, end: order.count)
+                if unique, previous >= 0, duplicates(previous, entry) {
+                    throw DatabaseError(message: "bulk load: UNIQUE constraint failed: index \(name) (rows \(previous + 1) and \(entry + 1))")
+                }
+                previous = entry
+                text.removeAll()
+                SortKey.decode(keys.bytes + keyStarts[entry], descending: descending, into: decoded, text: &text)
+                let (headerSize, size) = RecordEncoder.measure(values, columns: identity, rowid: nil)
+                let sizeOfSize = Varint.size(UInt64(size))
+                if layout.local(size) == size, builder.fits(sizeOfSize + size) {
+                    // The usual case: the cell goes straight into the leaf.
+                    let target = builder.addCell(size: sizeOfSize + size)
+                    Varint.write(UInt64(size), to: target)
+                    RecordEncoder.write(values, columns: identity, rowid: nil, headerSize: headerSize, text: text.bytes,
+                                        to: target + sizeOfSize)
+                    continue
+                }
+                record.removeAll()
+                let encoded = record.reserve(size)
+                RecordEncoder.write(values, columns: identity, rowid: nil, headerSize: headerSize, text: text.bytes, to: encoded)
+                cell.removeAll()
+                let target = cell.reserve(9 + size + 4)
+                var cellSize = Varint.write(UInt64(size), to: target)
+                cellSize += BTreeWriter.writePayload(encoded, count: size, layout: layout, image: image, to: target + cellSize)
+                let bytes = UnsafeRawBufferPointer(start: cell.bytes, count: cellSize)
+                if builder.fits(bytes.count) {
+                    builder.addCell(size: bytes.count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                } else if position == order.count - 1 {
+                    // The last entry cannot be a divider (no page would follow it): the leaf's last
+                    // cell moves up instead, and the last entry starts the last leaf.
+                    var moved: [UInt8] = []
+                    builder.removeLastCell { moved = Array($0) }
+                    level.pages.append(builder.emit(into: image))
+                    moved.withUnsafeBytes { level.appendDivider($0) }
+                    builder.addCell(size: bytes.count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                } else {
+                    level.pages.append(builder.emit(into: image))
+                    level.appendDivider(bytes)
+                }
+                // The first leaf was built aside (it may turn out to be the root); the next ones are
+                // written where they live.
+                builder.writeInPlace(image)
             }
-            cell.removeAll()
-            let target = cell.reserve(9 + size + 4)
-            var written = Varint.write(UInt64(size), to: target)
-            written += BTreeWriter.writePayload(records.bytes + start, count: size, layout: layout, image: image, to: target + written)
-            cell.commit(written)
-            let bytes = UnsafeRawBufferPointer(start: cell.bytes, count: cell.count)
-            if builder.fits(bytes.count) {
-                builder.addCell(size: bytes.count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-            } else if position == order.count - 1 {
-                // The last entry cannot be a divider (no page would follow it): the leaf's last
-                // cell moves up instead, and the last entry starts the last leaf.
-                var moved: [UInt8] = []
-                builder.removeLastCell { moved = Array($0) }
-                level.pages.append(builder.emit(into: image))
-                moved.withUnsafeBytes { level.appendDivider($0) }
-                builder.addCell(size: bytes.count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-            } else {
-                level.pages.append(builder.emit(into: image))
-                level.appendDivider(bytes)
-            }
-            // The first leaf was built aside (it may turn out to be the root); the next ones are
-            // written where they live.
-            builder.writeInPlace(image)
         }
         if !builder.isEmpty { level.pages.append(builder.emit(into: image)) }
         BTreeWriter.finish(level, kind: .indexInterior, root: root, image: image)

@@ -90,6 +90,9 @@ struct Offsets {
 
     @inline(__always)
     subscript(index: Int) -> Int { storage.bytes.load(fromByteOffset: index * 8, as: Int.self) }
+
+    @inline(__always)
+    func address(_ index: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage.bytes + index * 8) }
 }
 
 enum Varint {
@@ -226,7 +229,91 @@ enum RecordEncoder {
 /// index keys: NULL < numbers (compared as numbers) < text (BINARY: bytes) < blobs; a DESC column
 /// has its bytes inverted; the rowid comes last. Text is escaped (0x00 → 0x00 0xFF) and ends
 /// with 0x00 0x00 so that no encoding is a prefix of another.
+///
+/// After the rowid, a byte per column gives its storage class (``StorageClass``), so that the
+/// record can be rebuilt from the key (``decode(_:descending:into:text:)``): an integer and a
+/// real that compare equal have the same encoding, and −0.0 sorts as 0. Rowids are distinct, so
+/// these bytes never decide an order.
 enum SortKey {
+    /// The storage class byte of a column, after the rowid.
+    enum StorageClass: UInt8 {
+        case null = 0, integer, real, negativeZero, text
+    }
+
+    @inline(__always)
+    static func appendStorageClass(_ value: StoredValue, to buffer: inout ByteBuffer) {
+        let storageClass: StorageClass = switch value {
+        case .null: .null
+        case .integer: .integer
+        case let .real(v): v == 0 && v.sign == .minus ? .negativeZero : .real
+        case .text, .borrowedText: .text
+        }
+        buffer.append(byte: storageClass.rawValue)
+    }
+
+    /// Reads back the values of a key written by ``append(_:descending:text:to:)`` per column,
+    /// ``appendRowid(_:to:)`` and ``appendStorageClass(_:to:)`` per column: the columns into
+    /// `values[0 ..< descending.count]`, the rowid as the integer after them. Text is borrowed from
+    /// the key when it needs no unescaping, else written to `text` (``StoredValue/text(start:count:)``).
+    static func decode(_ key: UnsafeRawPointer, descending: [Bool], into values: UnsafeMutableBufferPointer<StoredValue>,
+                       text: inout ByteBuffer) {
+        var offset = 0
+        let columns = descending.count
+        for column in 0..<columns {
+            let flip: UInt8 = descending[column] ? 0xFF : 0
+            let tag = key.load(fromByteOffset: offset, as: UInt8.self) ^ flip
+            offset += 1
+            switch tag {
+            case 0x05:
+                values[column] = .null
+            case 0x10:
+                var ordered = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                if flip != 0 { ordered = ~ordered }
+                offset += 8
+                let bits = ordered & (1 << 63) != 0 ? ordered & ~(1 << 63) : ~ordered
+                values[column] = .real(Double(bitPattern: bits))   // the storage class below says which
+            default:
+                // Text: bytes up to the terminator 0x00 0x00 (inverted when DESC), 0x00 0xFF an escaped 0x00.
+                let start = offset
+                var plain = flip == 0
+                while true {
+                    let byte = key.load(fromByteOffset: offset, as: UInt8.self) ^ flip
+                    if byte == 0 {
+                        if key.load(fromByteOffset: offset + 1, as: UInt8.self) ^ flip == 0 { break }
+                        plain = false
+                    }
+                    offset += 1
+                }
+                if plain {
+                    values[column] = .borrowedText(key + start, count: offset - start)
+                } else {
+                    let first = text.count
+                    var position = start
+                    while position < offset {
+                        let byte = key.load(fromByteOffset: position, as: UInt8.self) ^ flip
+                        text.append(byte: byte)
+                        position += byte == 0 ? 2 : 1
+                    }
+                    values[column] = .text(start: first, count: text.count - first)
+                }
+                offset += 2
+            }
+        }
+        let rowid = Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) ^ (1 << 63))
+        values[columns] = .integer(rowid)
+        offset += 8
+        for column in 0..<columns {
+            switch StorageClass(rawValue: key.load(fromByteOffset: offset + column, as: UInt8.self)) {
+            case .integer:
+                if case let .real(v) = values[column] { values[column] = .integer(Int64(v)) }
+            case .negativeZero:
+                values[column] = .real(-0.0)
+            default:
+                break
+            }
+        }
+    }
+
     static func append(_ value: StoredValue, descending: Bool, text: UnsafeRawPointer, to buffer: inout ByteBuffer) {
         let start = buffer.count
         switch value {
