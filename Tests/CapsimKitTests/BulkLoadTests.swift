@@ -65,9 +65,10 @@ struct BulkLoadTests {
         }
     }
 
-    static func bulkLoad(_ rows: [Item], into queue: DatabaseQueue) throws {
+    /// Loads `rows`; an index of `splitThreshold` entries or more is sorted and encoded in two parts.
+    static func bulkLoad(_ rows: [Item], into queue: DatabaseQueue, splitThreshold: Int = 1 << 16) throws {
         try queue.inDatabase { db in
-            let load = try BulkLoad(db)
+            let load = try BulkLoad(db, splitThreshold: splitThreshold)
             let table = try load.table("items", in: db)
             _ = try load.table("empty_one", in: db)
             for (number, row) in rows.enumerated() {
@@ -131,7 +132,8 @@ struct BulkLoadTests {
         let rows = Self.rows(count: rowCount, seed: UInt(rowCount))
         let bySQL = try Self.database(), loaded = try Self.database()
         try Self.insertBySQL(rows, into: bySQL)
-        try Self.bulkLoad(rows, into: loaded)
+        // Indexes of 7 entries or more are sorted and encoded in two parts, as large ones are.
+        try Self.bulkLoad(rows, into: loaded, splitThreshold: 7)
         #expect(try Self.integrity(loaded) == ["ok"])
         #expect(try Self.depth(loaded, "items") == levels)
         let expected = try Self.dump(bySQL), actual = try Self.dump(loaded)
@@ -183,13 +185,15 @@ struct BulkLoadTests {
         }
     }
 
-    @Test("A duplicate in a UNIQUE index fails the load and leaves the database as it was")
-    func uniqueViolation() throws {
+    @Test("A duplicate in a UNIQUE index fails the load and leaves the database as it was", arguments: [2, 1 << 16])
+    func uniqueViolation(splitThreshold: Int) throws {
         let queue = try Self.database()
         var rows = Self.rows(count: 10, seed: 3)
         rows[7]["label"] = "same"; rows[7]["amount"] = 1.5
         rows[2]["label"] = "same"; rows[2]["amount"] = 1.5
-        #expect { try Self.bulkLoad(rows, into: queue) } throws: { "\($0)".contains("UNIQUE constraint failed") }
+        #expect { try Self.bulkLoad(rows, into: queue, splitThreshold: splitThreshold) } throws: {
+            "\($0)".contains("UNIQUE constraint failed: index items_label_amount")
+        }
         #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM items") } == 0)
         #expect(try Self.integrity(queue) == ["ok"])
     }

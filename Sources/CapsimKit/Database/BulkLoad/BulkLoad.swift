@@ -29,10 +29,18 @@ public final class BulkLoad {
     private var tables: [TableLoader] = []
     private let changesAtStart: Int64
     private var installed = false
+    /// Entries from which an index is sorted and encoded in two parts, one per core.
+    private let splitThreshold: Int
 
-    public init(_ db: Database) throws {
+    public convenience init(_ db: Database) throws {
+        try self.init(db, splitThreshold: 1 << 16)
+    }
+
+    /// `splitThreshold`: tests lower it to exercise the two-part path on small tables.
+    init(_ db: Database, splitThreshold: Int) throws {
         image = try DatabaseImage(db)
         changesAtStart = Int64(sqlite3_total_changes64(db.sqliteConnection!))
+        self.splitThreshold = max(2, splitThreshold)
     }
 
     deinit { if !installed { image.discard() } }
@@ -49,13 +57,14 @@ public final class BulkLoad {
     public var rowCounts: [(table: String, rows: Int)] { tables.map { ($0.name, $0.rows) } }
 
     /// Writes the remaining pages of every table and index and gives the database to `db`'s
-    /// connection (which must have no transaction open). Index keys are sorted on all cores.
+    /// connection (which must have no transaction open). Index entries are sorted and encoded on
+    /// all cores.
     public func install(into db: Database) throws {
         precondition(!installed, "a BulkLoad installs once")
         guard Int64(sqlite3_total_changes64(db.sqliteConnection!)) == changesAtStart else {
             throw DatabaseError(message: "the database changed during a bulk load; its writes would be lost")
         }
-        IndexLoader.sort(tables.flatMap(\.indexes))
+        try IndexLoader.prepare(tables.flatMap(\.indexes), splitThreshold: splitThreshold)
         for table in tables {
             try table.finish()
         }
@@ -517,8 +526,12 @@ public final class TableLoader {
 }
 
 /// The entries of one index, kept as sort keys only (``SortKey``): each key holds its columns'
-/// values, the rowid and the values' storage classes, so the index record is rebuilt from it
-/// when the sorted entries are written.
+/// values, the rowid and the values' storage classes, so the index record is rebuilt from it.
+///
+/// At install, ``prepare(_:splitThreshold:)`` sorts the entries and encodes their cells in key
+/// order, a large index in two parts side by side (each half sorted; then each half of the
+/// merged order encoded, found by a binary search on the two sorted runs); ``write()`` packs the
+/// cells into pages.
 final class IndexLoader {
     let name: String
     let root: Int
@@ -531,6 +544,8 @@ final class IndexLoader {
     /// Entries in key order once sorted: two sorted runs, `..<middle` and `middle...`.
     @exclusivity(unchecked) private var order = UnsafeMutableBufferPointer<SortEntry>(start: nil, count: 0)
     @exclusivity(unchecked) private var middle = 0
+    /// The records of the entries in key order, each after its size (4 bytes), in consecutive parts.
+    @exclusivity(unchecked) private var parts = UnsafeMutableBufferPointer<EncodedPart>(start: nil, count: 0)
 
     /// An entry's first 16 key bytes (big-endian, zero-padded) and its number: most
     /// comparisons end in the prefix.
@@ -538,6 +553,12 @@ final class IndexLoader {
         var high: UInt64
         var low: UInt64
         var entry: UInt32
+    }
+
+    /// Records of a range of the merged order, and the first UNIQUE violation met there.
+    struct EncodedPart {
+        var records = ByteBuffer(capacity: 1 << 16)
+        var duplicate: (Int, Int)?
     }
 
     init(name: String, root: Int, columns: [Int], descending: [Bool], unique: Bool, image: DatabaseImage) {
@@ -551,8 +572,15 @@ final class IndexLoader {
 
     deinit {
         order.deallocate()
+        freeParts()
         keys.free()
         keyStarts.free()
+    }
+
+    private func freeParts() {
+        parts.forEach { $0.records.free() }
+        parts.deallocate()
+        parts = UnsafeMutableBufferPointer(start: nil, count: 0)
     }
 
     func add(values: UnsafeBufferPointer<StoredValue>, rowid: Int64, text: UnsafeRawPointer) throws {
@@ -567,19 +595,37 @@ final class IndexLoader {
         keyStarts.append(keys.count)
     }
 
-    /// Sorts the entries of every index by key (SQLite's index order) on all cores: each large
-    /// index in two halves sorted side by side (merged as they are written).
-    static func sort(_ indexes: [IndexLoader]) {
+    /// Sorts the entries of every index by key (SQLite's index order) and encodes their records
+    /// in that order, on all cores: an index of `splitThreshold` entries or more in two parts.
+    /// - Throws: a UNIQUE violation.
+    static func prepare(_ indexes: [IndexLoader], splitThreshold: Int) throws {
         let halves = indexes.flatMap { index in
             let count = index.keyStarts.count - 1
-            index.middle = count >= 1 << 16 ? count / 2 : count
+            index.middle = count >= splitThreshold ? count / 2 : count
             index.order = .allocate(capacity: count)
             return [(index, 0..<index.middle), (index, index.middle..<count)].filter { !$0.1.isEmpty }
         }
-        let parts = UncheckedSendable(halves)
+        let sorting = UncheckedSendable(halves)
         DispatchQueue.concurrentPerform(iterations: halves.count) { part in
-            let (index, range) = parts.value[part]
+            let (index, range) = sorting.value[part]
             index.sortOrder(range)
+        }
+        let ranges = indexes.flatMap { index in
+            let count = index.order.count, pieces = count >= splitThreshold ? 2 : 1
+            index.parts = .allocate(capacity: pieces)
+            // One buffer each (`initialize(repeating:)` would share one).
+            for piece in 0..<pieces { (index.parts.baseAddress! + piece).initialize(to: EncodedPart()) }
+            return (0..<pieces).map { (index, $0, count * $0 / pieces ..< count * ($0 + 1) / pieces) }
+        }
+        let encoding = UncheckedSendable(ranges)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+            let (index, piece, outputs) = encoding.value[part]
+            index.encode(outputs, into: &index.parts[piece])
+        }
+        for index in indexes {
+            if let (a, b) = index.parts.lazy.compactMap(\.duplicate).first {
+                throw DatabaseError(message: "bulk load: UNIQUE constraint failed: index \(index.name) (rows \(a + 1) and \(b + 1))")
+            }
         }
     }
 
@@ -614,6 +660,19 @@ final class IndexLoader {
         return aLength == bLength ? 0 : (aLength < bLength ? -1 : 1)
     }
 
+    /// How many of the first `outputs` entries of the merged order come from the first run
+    /// (the merge takes the first run's entry on a tie): a binary search on the two runs.
+    private func firstRunShare(of outputs: Int) -> Int {
+        let second = order.count - middle
+        var low = max(0, outputs - second), high = min(outputs, middle)
+        while low < high {
+            let taken = (low + high) / 2
+            // If the first run's next entry precedes the second run's last one taken, take more of it.
+            if !precedes(order[middle + outputs - taken - 1], order[taken]) { low = taken + 1 } else { high = taken }
+        }
+        return low
+    }
+
     /// Whether entries `a` and `b` have equal columns, none of them NULL (a UNIQUE violation:
     /// NULLs are distinct from each other).
     private func duplicates(_ a: Int, _ b: Int) -> Bool {
@@ -635,68 +694,92 @@ final class IndexLoader {
         if run + distance < end { capsim_prefetch(keys.bytes + keyStarts[Int(order[run + distance].entry)]) }
     }
 
-    /// Writes the index B-tree from the sorted entries, merging the two sorted runs as it goes.
+    /// Encodes the records of the merged order's `outputs` into `part`, checking UNIQUE between
+    /// neighbours (the entry before the range included).
+    private func encode(_ outputs: Range<Int>, into part: inout EncodedPart) {
+        var left = firstRunShare(of: outputs.lowerBound)
+        var right = middle + outputs.lowerBound - left
+        // The entry just before the range (the later of the two runs' last entries taken), for UNIQUE.
+        var previous = -1
+        if left > 0, right > middle {
+            previous = Int((precedes(order[left - 1], order[right - 1]) ? order[right - 1] : order[left - 1]).entry)
+        } else if left > 0 {
+            previous = Int(order[left - 1].entry)
+        } else if right > middle {
+            previous = Int(order[right - 1].entry)
+        }
+        let fields = columns.count + 1
+        let decoded = UnsafeMutableBufferPointer<StoredValue>.allocate(capacity: fields)
+        defer { decoded.deallocate() }
+        let identity = UnsafeMutableBufferPointer<Int>.allocate(capacity: fields)
+        defer { identity.deallocate() }
+        for field in 0..<fields { identity[field] = field }
+        var text = ByteBuffer(capacity: 4096)
+        defer { text.free() }
+        for _ in outputs {
+            let sorted: SortEntry
+            if left < middle, right == order.count || !precedes(order[right], order[left]) {
+                sorted = order[left]; left += 1
+            } else {
+                sorted = order[right]; right += 1
+            }
+            let entry = Int(sorted.entry)
+            // Keys are read in sorted order, scattered in memory: ask for those a few entries
+            // ahead of each run.
+            prefetch(run: left, end: middle)
+            prefetch(run: right, end: order.count)
+            if unique, previous >= 0, part.duplicate == nil, duplicates(previous, entry) { part.duplicate = (previous, entry) }
+            previous = entry
+            text.removeAll()
+            SortKey.decode(keys.bytes + keyStarts[entry], descending: descending, into: decoded, text: &text)
+            let values = UnsafeBufferPointer(decoded)
+            let (headerSize, size) = RecordEncoder.measure(values, columns: UnsafeBufferPointer(identity), rowid: nil)
+            let target = part.records.reserve(4 + size)
+            target.storeBytes(of: UInt32(size), as: UInt32.self)
+            RecordEncoder.write(values, columns: UnsafeBufferPointer(identity), rowid: nil, headerSize: headerSize,
+                                text: text.bytes, to: target + 4)
+            part.records.commit(4 + size)
+        }
+    }
+
+    /// Writes the index B-tree from the records encoded by ``prepare(_:splitThreshold:)``.
     func write() throws {
         defer {
             order.deallocate()
             order = UnsafeMutableBufferPointer(start: nil, count: 0)
+            freeParts()
         }
         guard !order.isEmpty else { return }
         let layout = PayloadLayout(usableSize: image.usableSize, table: false)
         var builder = PageBuilder(kind: .indexLeaf, usableSize: image.usableSize)
         defer { builder.free() }
         var level = TreeLevel()
-        // An entry's record: its values decoded from the key, text unescaped into `text` when needed.
-        let fields = columns.count + 1
-        let decoded = UnsafeMutableBufferPointer<StoredValue>.allocate(capacity: fields)
-        defer { decoded.deallocate() }
-        let values = UnsafeBufferPointer(decoded)
-        let identity = Array(0..<fields)
-        var text = ByteBuffer(capacity: 4096)
-        defer { text.free() }
-        var record = ByteBuffer(capacity: 4096), cell = ByteBuffer(capacity: image.usableSize + 16)
-        defer { record.free(); cell.free() }
-        var left = 0, right = middle, previous = -1
-        try identity.withUnsafeBufferPointer { identity in
-            for position in 0..<order.count {
-                let sorted: SortEntry
-                if left < middle, right == order.count || !precedes(order[right], order[left]) {
-                    sorted = order[left]; left += 1
-                } else {
-                    sorted = order[right]; right += 1
-                }
-                let entry = Int(sorted.entry)
-                // Keys are read in sorted order, scattered in memory: ask for those a few entries
-                // ahead of each run (their start offsets first, further ahead).
-                prefetch(run: left, end: middle)
-                prefetch(run: right, end: order.count)
-                if unique, previous >= 0, duplicates(previous, entry) {
-                    throw DatabaseError(message: "bulk load: UNIQUE constraint failed: index \(name) (rows \(previous + 1) and \(entry + 1))")
-                }
-                previous = entry
-                text.removeAll()
-                SortKey.decode(keys.bytes + keyStarts[entry], descending: descending, into: decoded, text: &text)
-                let (headerSize, size) = RecordEncoder.measure(values, columns: identity, rowid: nil)
+        var cell = ByteBuffer(capacity: image.usableSize + 16)
+        defer { cell.free() }
+        var position = 0
+        for part in parts {
+            var offset = 0
+            while offset < part.records.count {
+                let size = Int(part.records.bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                let record = part.records.bytes + offset + 4
+                offset += 4 + size
+                position += 1
                 let sizeOfSize = Varint.size(UInt64(size))
                 if layout.local(size) == size, builder.fits(sizeOfSize + size) {
                     // The usual case: the cell goes straight into the leaf.
                     let target = builder.addCell(size: sizeOfSize + size)
                     Varint.write(UInt64(size), to: target)
-                    RecordEncoder.write(values, columns: identity, rowid: nil, headerSize: headerSize, text: text.bytes,
-                                        to: target + sizeOfSize)
+                    (target + sizeOfSize).copyMemory(from: record, byteCount: size)
                     continue
                 }
-                record.removeAll()
-                let encoded = record.reserve(size)
-                RecordEncoder.write(values, columns: identity, rowid: nil, headerSize: headerSize, text: text.bytes, to: encoded)
                 cell.removeAll()
                 let target = cell.reserve(9 + size + 4)
                 var cellSize = Varint.write(UInt64(size), to: target)
-                cellSize += BTreeWriter.writePayload(encoded, count: size, layout: layout, image: image, to: target + cellSize)
+                cellSize += BTreeWriter.writePayload(record, count: size, layout: layout, image: image, to: target + cellSize)
                 let bytes = UnsafeRawBufferPointer(start: cell.bytes, count: cellSize)
                 if builder.fits(bytes.count) {
                     builder.addCell(size: bytes.count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-                } else if position == order.count - 1 {
+                } else if position == order.count {
                     // The last entry cannot be a divider (no page would follow it): the leaf's last
                     // cell moves up instead, and the last entry starts the last leaf.
                     var moved: [UInt8] = []
