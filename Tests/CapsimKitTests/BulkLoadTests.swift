@@ -160,6 +160,7 @@ struct BulkLoadTests {
                 CREATE TABLE full (a TEXT); INSERT INTO full VALUES ('x');
                 CREATE TABLE nocase (a TEXT COLLATE NOCASE); CREATE INDEX nocase_a ON nocase (a);
                 CREATE TABLE stamped (a TEXT NOT NULL, at TEXT DEFAULT (datetime('now')), n INTEGER);
+                CREATE TABLE big (n INTEGER); CREATE INDEX big_n ON big (n);
                 """)
         }
         try queue.inDatabase { db in
@@ -175,6 +176,11 @@ struct BulkLoadTests {
             stamped.set(1, "now")
             stamped.set(2, " 12.5e3 ")
             #expect { try stamped.appendRow() } throws: { "\($0)".contains("as a number") }
+            // An indexed integer beyond ±2^53 would not sort right in the index: refused.
+            let big = try load.table("big", in: db)
+            big.set(0, (1 << 53) + 1)
+            #expect { try big.appendRow() } throws: { "\($0)".contains("beyond ±2^53") }
+            #expect(big.rows == 0)
             // A failed row leaves nothing behind; a default such as datetime('now') is evaluated per row.
             stamped.set(0, "kept")
             try stamped.appendRow()
@@ -182,6 +188,7 @@ struct BulkLoadTests {
             try load.install(into: db)
             #expect(try Row.fetchOne(db, sql: "SELECT a, at IS NOT NULL AS stamped, n FROM stamped")
                     == ["a": "kept", "stamped": 1, "n": nil])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM big") == 0)
         }
     }
 
