@@ -12,11 +12,12 @@ struct BulkLoadTests {
         CREATE TABLE items (id TEXT PRIMARY KEY, owner uuid NOT NULL, score INTEGER, weight REAL, amount numeric,
                             note TEXT, label TEXT DEFAULT 'none', created_at timestamptz,
                             "first (seen)" TEXT GENERATED ALWAYS AS (coalesce(label, owner) || '/' || length(note)) STORED,
-                            twice INTEGER GENERATED ALWAYS AS (score * 2) VIRTUAL);
+                            twice INTEGER GENERATED ALWAYS AS (score * 2) VIRTUAL, mixed);
         CREATE INDEX items_owner ON items (owner, created_at);
         CREATE INDEX items_score ON items (score DESC, weight);
         CREATE INDEX items_note ON items (note);
         CREATE UNIQUE INDEX items_label_amount ON items (label, amount);
+        CREATE INDEX items_mixed ON items (mixed);
         CREATE TABLE empty_one (a TEXT, b INTEGER);
         CREATE INDEX empty_one_a ON empty_one (a);
         """
@@ -43,6 +44,8 @@ struct BulkLoadTests {
                 "amount": random.uniform() < 0.5 ? Double(index) : Double(index) + 0.25,
                 "note": note,
                 "created_at": Timestamp.format(1.7e9 + Double(index) * 37.5),
+                // No affinity: integers and reals that compare equal, ordered by row in the index.
+                "mixed": index % 3 == 0 ? 3 : index % 3 == 1 ? 3.0 : -0.0,
             ]
             if random.uniform() < 0.5 { row["label"] = "label-\(index % 5)" }
             return row
@@ -100,12 +103,13 @@ struct BulkLoadTests {
     /// index's order and values (INDEXED BY, read from the index alone), as text.
     static func dump(_ queue: DatabaseQueue) throws -> [String] {
         try queue.read { db in
-            let columns = "rowid, id, owner, score, typeof(score), quote(weight), typeof(weight), amount, typeof(amount), note, label, created_at, \"first (seen)\", twice"
+            let columns = "rowid, id, owner, score, typeof(score), quote(weight), typeof(weight), amount, typeof(amount), note, label, created_at, \"first (seen)\", twice, quote(mixed), typeof(mixed)"
             var lines = try Row.fetchAll(db, sql: "SELECT \(columns) FROM items ORDER BY rowid").map(\.description)
             for (index, order, values) in [("items_owner", "owner, created_at", "owner, created_at"),
                                            ("items_score", "score DESC, weight", "quote(score), quote(weight)"),
                                            ("items_note", "note", "quote(note)"),
-                                           ("items_label_amount", "label, amount", "quote(label), quote(amount)")] {
+                                           ("items_label_amount", "label, amount", "quote(label), quote(amount)"),
+                                           ("items_mixed", "mixed", "quote(mixed), typeof(mixed)")] {
                 let sql = "SELECT rowid, \(values) FROM items INDEXED BY \(index) ORDER BY \(order), rowid"
                 let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)").map { $0["detail"] as String }
                 #expect(plan.joined().contains("COVERING INDEX"), "\(sql): \(plan)")
@@ -205,7 +209,7 @@ struct BulkLoadTests {
         #expect(try Self.integrity(queue) == ["ok"])
     }
 
-    @Test("An index key gives back the values, storage classes and rowid it was made from", arguments: [false, true])
+    @Test("An index key gives back the values and storage classes it was made from", arguments: [false, true])
     func sortKeyRoundTrip(descending: Bool) {
         let random = RandomGenerator(seed: descending ? 2 : 1)
         let texts = ["", "a", "a\u{0}b", "\u{0}", "\u{0}\u{0}x\u{0}", "日本", String(repeating: "z", count: 3_000)]
@@ -224,9 +228,8 @@ struct BulkLoadTests {
             var key = ByteBuffer(capacity: 64)
             defer { key.free() }
             for value in values { SortKey.append(value, descending: descending, text: owned.bytes, to: &key) }
-            SortKey.appendRowid(Int64(trial) - 250, to: &key)
             for value in values { SortKey.appendStorageClass(value, to: &key) }
-            let decoded = UnsafeMutableBufferPointer<StoredValue>.allocate(capacity: values.count + 1)
+            let decoded = UnsafeMutableBufferPointer<StoredValue>.allocate(capacity: values.count)
             defer { decoded.deallocate() }
             var unescaped = ByteBuffer(capacity: 64)
             defer { unescaped.free() }
@@ -239,8 +242,7 @@ struct BulkLoadTests {
                 case .text, .borrowedText: "text \(Array(value.textBytes(in: text)!))"
                 }
             }
-            #expect(decoded.dropLast().map { describe($0, unescaped.bytes) } == values.map { describe($0, owned.bytes) })
-            #expect(describe(decoded[values.count], unescaped.bytes) == "integer \(trial - 250)")
+            #expect(decoded.map { describe($0, unescaped.bytes) } == values.map { describe($0, owned.bytes) })
         }
     }
 

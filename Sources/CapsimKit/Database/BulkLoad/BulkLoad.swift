@@ -335,7 +335,7 @@ public final class TableLoader {
             }
         }
         for index in indexes {
-            index.add(values: UnsafeBufferPointer(values), rowid: rowid, text: text.bytes)
+            index.add(values: UnsafeBufferPointer(values), text: text.bytes)
         }
     }
 
@@ -530,7 +530,8 @@ public final class TableLoader {
 }
 
 /// The entries of one index, kept as sort keys only (``SortKey``): each key holds its columns'
-/// values, the rowid and the values' storage classes, so the index record is rebuilt from it.
+/// values and their storage classes, so the index record is rebuilt from it (with the rowid:
+/// entry i is row i + 1).
 ///
 /// At install, ``prepare(_:splitThreshold:)`` sorts the entries and encodes their cells in key
 /// order, a large index in two parts side by side (each half sorted; then each half of the
@@ -597,12 +598,11 @@ final class IndexLoader {
         }
     }
 
-    /// Adds the key of row `rowid` (checked by ``check(_:)``).
-    func add(values: UnsafeBufferPointer<StoredValue>, rowid: Int64, text: UnsafeRawPointer) {
+    /// Adds the key of the next row (checked by ``check(_:)``).
+    func add(values: UnsafeBufferPointer<StoredValue>, text: UnsafeRawPointer) {
         for (position, column) in columns.enumerated() {
             SortKey.append(values[column], descending: descending[position], text: text, to: &keys)
         }
-        SortKey.appendRowid(rowid, to: &keys)
         for column in columns { SortKey.appendStorageClass(values[column], to: &keys) }
         keyStarts.append(keys.count)
     }
@@ -641,18 +641,27 @@ final class IndexLoader {
         }
     }
 
+    /// Key order, then row order.
     @inline(__always)
     private func precedes(_ a: SortEntry, _ b: SortEntry) -> Bool {
         if a.high != b.high { return a.high < b.high }
         if a.low != b.low { return a.low < b.low }
-        return Self.compare(keys.bytes, keyStarts, Int(a.entry), Int(b.entry)) < 0
+        let order = compare(Int(a.entry), Int(b.entry))
+        return order != 0 ? order < 0 : a.entry < b.entry
+    }
+
+    /// The bytes of `entry`'s key that order it (without the storage classes).
+    @inline(__always)
+    private func orderedBytes(_ entry: Int) -> (start: Int, count: Int) {
+        let start = keyStarts[entry]
+        return (start, keyStarts[entry + 1] - start - columns.count)
     }
 
     /// Fills `order[range]` with those entries and their keys' first 16 bytes, and sorts it.
     private func sortOrder(_ range: Range<Int>) {
         let base = keys.bytes
         for entry in range {
-            let start = keyStarts[entry], length = keyStarts[entry + 1] - start
+            let (start, length) = orderedBytes(entry)
             var prefix = (UInt64(0), UInt64(0))
             withUnsafeMutableBytes(of: &prefix) { $0.baseAddress!.copyMemory(from: base + start, byteCount: min(16, length)) }
             order[entry] = SortEntry(high: UInt64(bigEndian: prefix.0), low: UInt64(bigEndian: prefix.1), entry: UInt32(entry))
@@ -661,12 +670,12 @@ final class IndexLoader {
         part.sort(by: precedes)
     }
 
-    /// memcmp order of two keys past their first 16 bytes, shorter first on a tie.
-    private static func compare(_ base: UnsafeMutableRawPointer, _ starts: Offsets, _ a: Int, _ b: Int) -> Int32 {
-        let aLength = starts[a + 1] - starts[a], bLength = starts[b + 1] - starts[b]
+    /// memcmp order of the keys of entries `a` and `b` past their first 16 bytes, shorter first.
+    private func compare(_ a: Int, _ b: Int) -> Int32 {
+        let (aStart, aLength) = orderedBytes(a), (bStart, bLength) = orderedBytes(b)
         let common = min(aLength, bLength)
         if common > 16 {
-            let result = memcmp(base + starts[a] + 16, base + starts[b] + 16, common - 16)
+            let result = memcmp(keys.bytes + aStart + 16, keys.bytes + bStart + 16, common - 16)
             if result != 0 { return result }
         }
         return aLength == bLength ? 0 : (aLength < bLength ? -1 : 1)
@@ -688,13 +697,13 @@ final class IndexLoader {
     /// Whether entries `a` and `b` have equal columns, none of them NULL (a UNIQUE violation:
     /// NULLs are distinct from each other).
     private func duplicates(_ a: Int, _ b: Int) -> Bool {
-        let length = keyStarts[a + 1] - keyStarts[a], classes = columns.count
-        guard length == keyStarts[b + 1] - keyStarts[b] else { return false }
-        let aKey = keys.bytes + keyStarts[a], bKey = keys.bytes + keyStarts[b]
-        for position in length - classes..<length where aKey.load(fromByteOffset: position, as: UInt8.self) == 0 {
+        let (aStart, length) = orderedBytes(a), (bStart, bLength) = orderedBytes(b)
+        guard length == bLength else { return false }
+        let classes = keys.bytes + aStart + length
+        for column in columns.indices where classes.load(fromByteOffset: column, as: UInt8.self) == SortKey.StorageClass.null.rawValue {
             return false
         }
-        return memcmp(aKey, bKey, length - classes - 8) == 0
+        return memcmp(keys.bytes + aStart, keys.bytes + bStart, length) == 0
     }
 
     /// Asks for the keys of the entries a few places after `run` in `order` (their start offsets
@@ -744,6 +753,7 @@ final class IndexLoader {
             previous = entry
             text.removeAll()
             SortKey.decode(keys.bytes + keyStarts[entry], descending: descending, into: decoded, text: &text)
+            decoded[columns.count] = .integer(Int64(entry + 1))   // the rowid
             let values = UnsafeBufferPointer(decoded)
             let (headerSize, size) = RecordEncoder.measure(values, columns: UnsafeBufferPointer(identity), rowid: nil)
             let target = part.records.reserve(4 + size)

@@ -227,13 +227,14 @@ enum RecordEncoder {
 
 /// A byte string per index key whose byte order (memcmp, shorter first) is SQLite's order of
 /// index keys: NULL < numbers (compared as numbers) < text (BINARY: bytes) < blobs; a DESC column
-/// has its bytes inverted; the rowid comes last. Text is escaped (0x00 → 0x00 0xFF) and ends
-/// with 0x00 0x00 so that no encoding is a prefix of another.
+/// has its bytes inverted. Text is escaped (0x00 → 0x00 0xFF) and ends with 0x00 0x00 so that
+/// no encoding is a prefix of another. The rowid is not in the key: keys that compare equal
+/// are ordered by row, which the sort knows.
 ///
-/// After the rowid, a byte per column gives its storage class (``StorageClass``), so that the
+/// After the columns, a byte per column gives its storage class (``StorageClass``), so that the
 /// record can be rebuilt from the key (``decode(_:descending:into:text:)``): an integer and a
-/// real that compare equal have the same encoding, and −0.0 sorts as 0. Rowids are distinct, so
-/// these bytes never decide an order.
+/// real that compare equal have the same encoding, and −0.0 sorts as 0. These bytes are not
+/// part of the order: comparisons stop before them.
 enum SortKey {
     /// The storage class byte of a column, after the rowid.
     enum StorageClass: UInt8 {
@@ -251,10 +252,10 @@ enum SortKey {
         buffer.append(byte: storageClass.rawValue)
     }
 
-    /// Reads back the values of a key written by ``append(_:descending:text:to:)`` per column,
-    /// ``appendRowid(_:to:)`` and ``appendStorageClass(_:to:)`` per column: the columns into
-    /// `values[0 ..< descending.count]`, the rowid as the integer after them. Text is borrowed from
-    /// the key when it needs no unescaping, else written to `text` (``StoredValue/text(start:count:)``).
+    /// Reads back the values of a key written by ``append(_:descending:text:to:)`` and
+    /// ``appendStorageClass(_:to:)`` per column into `values[0 ..< descending.count]`. Text is
+    /// borrowed from the key when it needs no unescaping, else written to `text`
+    /// (``StoredValue/text(start:count:)``).
     static func decode(_ key: UnsafeRawPointer, descending: [Bool], into values: UnsafeMutableBufferPointer<StoredValue>,
                        text: inout ByteBuffer) {
         var offset = 0
@@ -299,9 +300,6 @@ enum SortKey {
                 offset += 2
             }
         }
-        let rowid = Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) ^ (1 << 63))
-        values[columns] = .integer(rowid)
-        offset += 8
         for column in 0..<columns {
             switch StorageClass(rawValue: key.load(fromByteOffset: offset + column, as: UInt8.self)) {
             case .integer:
@@ -356,10 +354,4 @@ enum SortKey {
         buffer.commit(8)
     }
 
-    /// The rowid, last: 8 bytes big-endian with the sign bit flipped.
-    @inline(__always)
-    static func appendRowid(_ rowid: Int64, to buffer: inout ByteBuffer) {
-        buffer.reserve(8).storeBytes(of: (UInt64(bitPattern: rowid) ^ (1 << 63)).bigEndian, as: UInt64.self)
-        buffer.commit(8)
-    }
 }
