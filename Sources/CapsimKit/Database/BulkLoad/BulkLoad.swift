@@ -29,6 +29,8 @@ import CPrefetch
 /// any transaction. The database must not change between `init` and `install` (that is checked).
 public final class BulkLoad {
     let image: DatabaseImage
+    /// Packs the tables' records into leaves on another thread while rows are encoded.
+    private let pipe = LeafPipe()
     private var tables: [TableLoader] = []
     private let changesAtStart: Int64
     private var installed = false
@@ -46,12 +48,18 @@ public final class BulkLoad {
         self.splitThreshold = max(2, splitThreshold)
     }
 
-    deinit { if !installed { image.discard() } }
+    deinit {
+        // The pipe's thread writes into the image until it stops.
+        pipe.finish()
+        if !installed { image.discard() }
+    }
 
     /// Opens `name` for loading. Its columns are set by index (``TableLoader/columnIndex(_:)``).
     public func table(_ name: String, in db: Database) throws -> TableLoader {
         if let open = tables.first(where: { $0.name == name }) { return open }
-        let table = try TableLoader(name: name, db: db, image: image)
+        // Opening reads the image, which the pipe's thread may be writing.
+        pipe.drain()
+        let table = try TableLoader(name: name, db: db, image: image, pipe: pipe)
         tables.append(table)
         return table
     }
@@ -67,6 +75,7 @@ public final class BulkLoad {
         guard Int64(sqlite3_total_changes64(db.sqliteConnection!)) == changesAtStart else {
             throw DatabaseError(message: "the database changed during a bulk load; its writes would be lost")
         }
+        pipe.finish()
         try IndexLoader.prepare(tables.flatMap(\.indexes), splitThreshold: splitThreshold)
         for table in tables {
             try table.finish()
@@ -119,20 +128,19 @@ public final class TableLoader {
     private var statements: [OpaquePointer] = []
     private let image: DatabaseImage
     private let root: Int
-    private let layout: PayloadLayout
-    @exclusivity(unchecked) private var leaf: PageBuilder
-    @exclusivity(unchecked) private var level = TreeLevel()
+    private let pipe: LeafPipe
+    private let leaves: LeafWriter
     let indexes: [IndexLoader]
 
     // The row being set.
     private var values: UnsafeMutableBufferPointer<StoredValue>
     @exclusivity(unchecked) private var isSet: [Bool]
     @exclusivity(unchecked) private var text = ByteBuffer(capacity: 4096)
-    @exclusivity(unchecked) private var record = ByteBuffer(capacity: 4096)
 
-    init(name: String, db: Database, image: DatabaseImage) throws {
+    init(name: String, db: Database, image: DatabaseImage, pipe: LeafPipe) throws {
         self.name = name
         self.image = image
+        self.pipe = pipe
         func refuse(_ why: String) -> DatabaseError { DatabaseError(message: "cannot bulk load \(name): \(why)") }
         guard let table = try Row.fetchOne(db, sql: "SELECT rootpage, sql FROM sqlite_schema WHERE type = 'table' AND name = ?",
                                            arguments: [name]) else { throw refuse("no such table") }
@@ -213,8 +221,7 @@ public final class TableLoader {
                                        unique: (index["unique"] as Int) != 0, image: image))
         }
         self.indexes = indexes
-        layout = PayloadLayout(usableSize: image.usableSize, table: true)
-        leaf = PageBuilder(kind: .tableLeaf, usableSize: image.usableSize)
+        leaves = LeafWriter(image: image)
         values = .allocate(capacity: columns.count)
         values.initialize(repeating: .null)
         isSet = Array(repeating: false, count: columns.count)
@@ -224,9 +231,6 @@ public final class TableLoader {
         statements.forEach { sqlite3_finalize($0) }
         values.deallocate()
         text.free()
-        record.free()
-        leaf.free()
-        level.free()
     }
 
     /// The position of column `name` (the table's column order), for the setters.
@@ -302,37 +306,11 @@ public final class TableLoader {
         }
         for index in indexes { try index.check(UnsafeBufferPointer(values)) }
         rows += 1
-        let rowid = Int64(rows)
-        let row = UnsafeBufferPointer(values)
         storedColumns.withUnsafeBufferPointer { stored in
+            let row = UnsafeBufferPointer(values)
             let (headerSize, size) = RecordEncoder.measure(row, columns: stored, rowid: nil)
-            let local = layout.local(size)
-            let cellSize = Varint.size(UInt64(size)) + Varint.size(UInt64(rowid)) + local + (local < size ? 4 : 0)
-            if !leaf.fits(cellSize) {
-                level.pages.append(leaf.emit(into: image))
-                level.appendDivider(varint: UInt64(rowid - 1))   // the largest rowid of the leaf written
-                // The first leaf was built aside (it may turn out to be the root); the next ones are
-                // written where they live.
-                leaf.writeInPlace(image)
-            }
-            if local == size {
-                // The usual case: the record goes straight into the page.
-                let cell = leaf.addCell(size: cellSize)
-                var written = Varint.write(UInt64(size), to: cell)
-                written += Varint.write(UInt64(rowid), to: cell + written)
-                RecordEncoder.write(row, columns: stored, rowid: nil, headerSize: headerSize, text: text.bytes, to: cell + written)
-            } else {
-                // A record that spills: its overflow pages first (allocating may move the image),
-                // then the cell.
-                record.removeAll()
-                RecordEncoder.append(row, columns: stored, rowid: nil, text: text.bytes, to: &record)
-                let first = image.writeOverflow(record.bytes + local, count: size - local)
-                let cell = leaf.addCell(size: cellSize)
-                var written = Varint.write(UInt64(size), to: cell)
-                written += Varint.write(UInt64(rowid), to: cell + written)
-                (cell + written).copyMemory(from: record.bytes, byteCount: local)
-                (cell + written + local).storeBytes(of: UInt32(first).bigEndian, as: UInt32.self)
-            }
+            RecordEncoder.write(row, columns: stored, rowid: nil, headerSize: headerSize, text: text.bytes,
+                                to: pipe.reserve(size, for: leaves))
         }
         for index in indexes {
             index.add(values: UnsafeBufferPointer(values), text: text.bytes)
@@ -518,13 +496,11 @@ public final class TableLoader {
         return index == bytes.count
     }
 
-    /// Writes the last leaf, the interior pages and the indexes.
+    /// Writes the last leaf, the interior pages and the indexes (once the pipe has packed every row).
     func finish() throws {
         statements.forEach { sqlite3_finalize($0) }
         statements = []
-        if !leaf.isEmpty { level.pages.append(leaf.emit(into: image)) }
-        BTreeWriter.finish(level, kind: .tableInterior, root: root, image: image)
-        level = TreeLevel()
+        BTreeWriter.finish(leaves.close(), kind: .tableInterior, root: root, image: image)
         for index in indexes { try index.write() }
     }
 }
