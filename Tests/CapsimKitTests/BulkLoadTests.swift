@@ -153,6 +153,39 @@ struct BulkLoadTests {
         #expect(try Self.integrity(loaded) == ["ok"])
     }
 
+    @Test("Tables opened part-way and loaded in turns get every row, in order")
+    func interleavedTables() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE a (n INTEGER, body TEXT); CREATE INDEX a_n ON a (n); CREATE TABLE b (n INTEGER, body TEXT)")
+        }
+        let body = String(repeating: "x", count: 3_000)   // a page per row or so: the image grows as b is opened
+        try queue.inDatabase { db in
+            let load = try BulkLoad(db)
+            let a = try load.table("a", in: db)
+            for n in 0..<5_000 {
+                a.set(0, n % 97); a.set(1, body)
+                try a.appendRow()
+            }
+            let b = try load.table("b", in: db)
+            for n in 0..<5_000 {
+                a.set(0, -n); a.set(1, "a\(n)")
+                try a.appendRow()
+                b.set(0, n); b.set(1, n % 2 == 0 ? body : "b\(n)")
+                try b.appendRow()
+            }
+            try load.install(into: db)
+        }
+        try queue.read { (db: Database) throws -> Void in
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM a") == 10_000)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM a WHERE rowid > 5000 AND n != 5001 - rowid") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM b WHERE n != rowid - 1 OR body != CASE WHEN n % 2 = 0 THEN ? ELSE 'b' || n END",
+                                     arguments: [body]) == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM b") == 5_000)
+        }
+    }
+
     @Test("Refuses what it cannot write faithfully, before writing anything")
     func refusals() throws {
         let queue = try DatabaseQueue()
