@@ -1,4 +1,4 @@
-import CapsimKit
+@testable import CapsimKit
 import Foundation
 import GRDB
 import Testing
@@ -55,6 +55,33 @@ struct SyntheticDataTests {
             // the database is sound and every reference resolves.
             #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+        }
+    }
+
+    @Test("Every live month has the model's messages and events, not only the last")
+    func liveWindowMatchesProjection() throws {
+        // No archiving: months 1 to 6 are all in the live tables.
+        let scenario = try Fixtures.scenario(Self.scenario.replacingOccurrences(of: "archive_after_months: 1, ", with: ""))
+        let projection = Simulator.project(scenario)
+        let schema = try SQLiteSchema(migrations: Fixtures.path("migrations"))
+        let data = try SyntheticData(projection: projection, options: DataOptions(month: 6, seed: 4))
+        try data.generate(into: schema)
+        try schema.queue.read { (db: Database) throws -> Void in
+            for month in 1...6 {
+                let first = scenario.start.adding(months: month), next = scenario.start.adding(months: month + 1)
+                let range = ["\(first)-01", "\(next)-01"]
+                let row = projection.rows[month]
+                // The model's messages per day over the calendar month; its events per message and per user.
+                let days = Double(Timestamp.daysFromCivil(next.year, next.month, 1) - Timestamp.daysFromCivil(first.year, first.month, 1))
+                let messages = row.messagesPerDay * days
+                let events = messages * scenario.usage.eventsPerMessage + row.events - row.messages * scenario.usage.eventsPerMessage
+                let sql = "SELECT count(*) FROM %@ WHERE created_at >= ? AND created_at < ?"
+                let generatedMessages = try Int.fetchOne(db, sql: String(format: sql, "chat_messages"), arguments: StatementArguments(range))!
+                let generatedEvents = try Int.fetchOne(db, sql: String(format: sql, "analytics_events"), arguments: StatementArguments(range))!
+                // Poisson noise only (activity is normalised): 3% is more than 4 standard deviations here.
+                #expect(abs(Double(generatedMessages) - messages) <= 0.03 * messages, "month \(month): \(generatedMessages) messages vs \(messages)")
+                #expect(abs(Double(generatedEvents) - events) <= 0.03 * events, "month \(month): \(generatedEvents) events vs \(events)")
+            }
         }
     }
 

@@ -92,10 +92,8 @@ struct RowWriter {
 
     /// Start (seconds) of month `k` of the projection, and its length in days.
     private func monthSpan(_ k: Int) -> (start: Double, days: Double) {
-        let start = data.scenario.start.adding(months: k), next = data.scenario.start.adding(months: k + 1)
-        let a = Double(Timestamp.daysFromCivil(start.year, start.month, 1)) * 86400
-        let b = Double(Timestamp.daysFromCivil(next.year, next.month, 1)) * 86400
-        return (a, (b - a) / 86400)
+        let start = data.scenario.start.adding(months: k)
+        return (Double(Timestamp.daysFromCivil(start.year, start.month, 1)) * 86400, data.calendarDays(ofMonth: k))
     }
 
     /// A time in [from, to) following the daily and weekly rhythm.
@@ -208,21 +206,43 @@ struct RowWriter {
         }
         let usage = scenario.usage
         let contentMu = log(max(1, usage.messageChars)) - SyntheticData.contentSigma * SyntheticData.contentSigma / 2
-        for (index, account) in accounts.enumerated() where month >= 1 {
-            let tier = scenario.tiers[max(0, account.tier)]
+        /// The part of live month k an account was active in (nil: none), and the days it sends for:
+        /// an account active at the end of a month sends the model's whole month of messages (after
+        /// its sign-up); a churned one only for the days before it left.
+        func activeWindow(_ account: Account, month k: Int) -> (from: Double, to: Double, days: Double)? {
+            let span = monthSpan(k)
             let lastActive = account.tier >= 0 ? end : account.lastSignIn
-            let perDay = usage.stickiness * tier.effectiveMessagesPerActiveDay * activity[index]
+            let from = max(span.start, account.signup), to = min(span.start + span.days * 86400, end, lastActive)
+            guard k >= account.signupMonth, to > from else { return nil }
+            return (from, to, account.tier < 0 && lastActive < span.start + span.days * 86400 ? (to - from) / 86400 : span.days)
+        }
+        func messagesPerDay(_ index: Int) -> Double {
+            usage.stickiness * scenario.tiers[max(0, accounts[index].tier)].effectiveMessagesPerActiveDay * activity[index]
+        }
+        // Accounts send at their tier of this month, which overstates the months before a paid one
+        // converted, and the accounts of a past month are not exactly its users: each month's
+        // message rates and sessions are scaled so that their expected numbers are the model's
+        // (its messages per day over the calendar month, and its events per user).
+        var expectedMessages = [Double](repeating: 0, count: month + 1), expectedSessions = expectedMessages
+        for index in accounts.indices where month >= 1 {
+            for k in data.liveMonths {
+                guard let window = activeWindow(accounts[index], month: k) else { continue }
+                expectedMessages[k] += messagesPerDay(index) * window.days
+                expectedSessions[k] += usage.eventsPerUser * (window.to - window.from) / (monthSpan(k).days * 86400)
+            }
+        }
+        func calibration(_ target: Double, _ expected: Double) -> Double { expected > 0 ? target * data.options.scale / expected : 1 }
+        let messageCalibration = expectedMessages.indices.map { calibration(data.calendarMessages(ofMonth: $0), expectedMessages[$0]) }
+        let sessionCalibration = expectedSessions.indices.map { calibration(data.sessionEvents(ofMonth: $0), expectedSessions[$0]) }
+        for (index, account) in accounts.enumerated() where month >= 1 {
+            let perDay = messagesPerDay(index)
             var conversation = ""
             var left = 0
             var turn = 0
-            for k in data.liveMonths where k >= account.signupMonth {
+            for k in data.liveMonths {
+                guard let (from, to, days) = activeWindow(account, month: k) else { continue }
                 let span = monthSpan(k)
-                let from = max(span.start, account.signup), to = min(span.start + span.days * 86400, end, lastActive)
-                guard to > from else { continue }
-                // An account active at the end of a month sends the model's whole month of messages
-                // (after its sign-up); a churned one only for the days before it left.
-                let days = account.tier < 0 && lastActive < span.start + span.days * 86400 ? (to - from) / 86400 : span.days
-                let messages = Int(generator.poissonPTRS(mean: perDay * days))
+                let messages = Int(generator.poissonPTRS(mean: perDay * days * messageCalibration[k]))
                 var times = (0..<messages).map { _ in rhythmicTime(from: from, to: to) }
                 times.sort()
                 for time in times {
@@ -252,7 +272,7 @@ struct RowWriter {
                                     Timestamp.format(time + Double(event))])
                     }
                 }
-                let sessions = Int(generator.poissonPTRS(mean: usage.eventsPerUser * (to - from) / (span.days * 86400)))
+                let sessions = Int(generator.poissonPTRS(mean: usage.eventsPerUser * (to - from) / (span.days * 86400) * sessionCalibration[k]))
                 for _ in 0..<sessions {
                     try insert("analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
                                [uuid(), account.id, "session_start", nil, Timestamp.format(rhythmicTime(from: from, to: to))])

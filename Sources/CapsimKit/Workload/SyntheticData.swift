@@ -87,11 +87,26 @@ public struct SyntheticData {
         return min(first, max(1, options.month))...max(1, options.month)
     }
 
+    /// Days of calendar month k: the data lives on the calendar (the model's months are all
+    /// 30.4375 days long).
+    func calendarDays(ofMonth k: Int) -> Double {
+        let start = scenario.start.adding(months: k), next = scenario.start.adding(months: k + 1)
+        return Double(Timestamp.daysFromCivil(next.year, next.month, 1) - Timestamp.daysFromCivil(start.year, start.month, 1))
+    }
+
+    /// Messages of month k at scale 1: the model's messages per day over the calendar month.
+    func calendarMessages(ofMonth k: Int) -> Double { projection.rows[k].messagesPerDay * calendarDays(ofMonth: k) }
+
+    /// Events of month k at scale 1 that are not per message (MODEL.md §3: users × events_per_user).
+    func sessionEvents(ofMonth k: Int) -> Double {
+        max(0, projection.rows[k].events - projection.rows[k].messages * scenario.usage.eventsPerMessage)
+    }
+
     /// Expected rows per table at scale 1.
     public func expectedCounts() -> TableCounts {
         let months = options.month >= 1 ? Array(liveMonths) : []
-        let messages = months.reduce(0.0) { $0 + projection.rows[$1].messages }
-        let events = months.reduce(0.0) { $0 + projection.rows[$1].events }
+        let messages = months.reduce(0.0) { $0 + calendarMessages(ofMonth: $1) }
+        let events = months.reduce(0.0) { $0 + calendarMessages(ofMonth: $1) * scenario.usage.eventsPerMessage + sessionEvents(ofMonth: $1) }
         let paid = row.paidUsers
         let team = scenario.tiers.count > 1 ? row.usersByTier[scenario.tiers.count - 1] : 0
         let canceled = (1...max(1, options.month)).reduce(0.0) { $0 + (options.month >= 1 ? projection.rows[$1].paidChurned : 0) }
