@@ -206,9 +206,9 @@ struct RowWriter {
         }
         let usage = scenario.usage
         let contentMu = log(max(1, usage.messageChars)) - SyntheticData.contentSigma * SyntheticData.contentSigma / 2
-        /// The part of live month k an account was active in (nil: none), and the days it sends for:
-        /// an account active at the end of a month sends the model's whole month of messages (after
-        /// its sign-up); a churned one only for the days before it left.
+        // The part of live month k an account was active in (nil: none), and the days it sends for:
+        // an account active at the end of a month sends the model's whole month of messages (after
+        // its sign-up); a churned one only for the days before it left.
         func activeWindow(_ account: Account, month k: Int) -> (from: Double, to: Double, days: Double)? {
             let span = monthSpan(k)
             let lastActive = account.tier >= 0 ? end : account.lastSignIn

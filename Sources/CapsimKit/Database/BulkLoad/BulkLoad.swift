@@ -31,7 +31,7 @@ import CPrefetch
 public final class BulkLoad {
     let image: DatabaseImage
     /// Packs the tables' records into leaves on another thread while rows are encoded.
-    private let pipe = LeafPipe()
+    private let pipe: LeafPipe
     private var tables: [TableLoader] = []
     private let changesAtStart: Int64
     private var installed = false
@@ -47,6 +47,8 @@ public final class BulkLoad {
         image = try DatabaseImage(db)
         changesAtStart = Int64(sqlite3_total_changes64(db.sqliteConnection!))
         self.splitThreshold = max(2, splitThreshold)
+        // Last: its thread runs until `finish()`, which `deinit` calls (not run if `init` throws).
+        pipe = LeafPipe()
     }
 
     deinit {

@@ -58,7 +58,8 @@ final class LeafWriter {
 /// Records travel in a ring of a few chunks that are reused (they stay in cache and cost no
 /// page faults). Each entry: the leaf writer (8 bytes), the record's size (4 bytes), the
 /// record. While rows are in the pipe, only its thread touches the image; ``drain()`` waits
-/// until it is idle, and ``finish()`` stops it.
+/// until it is idle, and ``finish()`` stops it. The thread keeps the pipe alive until then:
+/// its owner must call ``finish()``.
 final class LeafPipe: @unchecked Sendable {
     private static let chunkBytes = 1 << 18, chunkCount = 4
     /// Entry markers in place of a writer: the end of the stream, and a barrier (``drain()``).

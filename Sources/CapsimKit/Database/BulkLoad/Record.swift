@@ -236,7 +236,7 @@ enum RecordEncoder {
 /// real that compare equal have the same encoding, and −0.0 sorts as 0. These bytes are not
 /// part of the order: comparisons stop before them.
 enum SortKey {
-    /// The storage class byte of a column, after the rowid.
+    /// The storage class byte of a column, after the columns.
     enum StorageClass: UInt8 {
         case null = 0, integer, real, negativeZero, text
     }
@@ -353,5 +353,4 @@ enum SortKey {
         buffer.reserve(8).storeBytes(of: ordered.bigEndian, as: UInt64.self)
         buffer.commit(8)
     }
-
 }
