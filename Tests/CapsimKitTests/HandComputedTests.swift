@@ -160,6 +160,15 @@ struct HandComputedTests {
         expectClose(row.cash, 438.5716473109375 + row.mrr - row.totalCost, "cash identity")
     }
 
+    @Test("Milestones with the same condition are each reached, in the same month")
+    func milestonesSharingACondition() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "  - {name: never, when: {users_at_least: 1000000}}",
+                                                  with: "  - {name: never, when: {users_at_least: 1000000}}\n  - {name: also twelve, when: {paid_users_at_least: 12}}")
+        let projection = Simulator.project(try Fixtures.scenario(yaml))
+        let milestones = projection.events.filter { $0.key.hasPrefix("milestone:") }.map { "\($0.month) \($0.key)" }
+        #expect(milestones == ["1 milestone:twelve paid", "1 milestone:also twelve"])
+    }
+
     @Test("Events: phase entry, plan change with reason, limit breach, milestones")
     func events() {
         let keys = projection.events.map { "\($0.month) \($0.key)" }

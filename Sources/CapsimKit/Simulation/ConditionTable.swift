@@ -65,14 +65,4 @@ struct ConditionTable: Sendable {
             }
         }
     }
-
-    /// Whether condition `index` holds for the month whose ``values(_:)`` are given.
-    @inline(__always)
-    func holds(_ index: Int, _ values: borrowing InlineArray<9, Double>) -> Bool {
-        var all: UInt8 = 1
-        for clause in starts[index]..<starts[index + 1] {
-            all &= signs[clause] * values[metricIndices[clause]] >= signedThresholds[clause] ? 1 : 0
-        }
-        return all != 0
-    }
 }

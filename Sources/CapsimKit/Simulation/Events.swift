@@ -63,6 +63,10 @@ public struct EventMonths: Sendable {
     private let plans: [PlanTerms]
     private let milestoneCount: Int
     private let milestoneConditions: ConditionTable
+    /// Per milestone: its condition's index in ``milestoneConditions`` (equal conditions are stored once).
+    private let milestoneWhen: [Int]
+    /// Whether each condition of ``milestoneConditions`` holds this month.
+    private var milestoneHolds: [Bool]
     private let phaseBase: Int
     private let milestoneBase: Int
     private let planBase: Int
@@ -75,8 +79,9 @@ public struct EventMonths: Sendable {
         plans = scenario.supabase.plans.map(PlanTerms.init)
         milestoneCount = scenario.milestones.count
         var conditions = ConditionTable()
-        for milestone in scenario.milestones { _ = conditions.add(milestone.when) }
+        milestoneWhen = scenario.milestones.map { conditions.add($0.when) }
         milestoneConditions = conditions
+        milestoneHolds = Array(repeating: false, count: conditions.count)
         months = Array(repeating: -1, count: catalog.count)
         phaseBase = 0
         milestoneBase = scenario.phases.count
@@ -92,9 +97,9 @@ public struct EventMonths: Sendable {
             previousPhase = row.phase
         }
         if milestoneCount > 0 {
-            let values = ConditionTable.values(row.conditionInputs)
-            for index in 0..<milestoneCount where months[milestoneBase + index] < 0 {
-                if milestoneConditions.holds(index, values) { months[milestoneBase + index] = row.month }
+            milestoneConditions.evaluate(ConditionTable.values(row.conditionInputs), into: &milestoneHolds)
+            for index in 0..<milestoneCount where months[milestoneBase + index] < 0 && milestoneHolds[milestoneWhen[index]] {
+                months[milestoneBase + index] = row.month
             }
         }
         if row.planIndex != previousPlan {
