@@ -41,7 +41,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CapsimKitTests", dependencies: ["CapsimKit", "GSLKit"], exclude: ["Snapshots", "Fixtures"]),
+        .testTarget(name: "CapsimKitTests", dependencies: ["CapsimKit", "GSLKit", "CGSL"], exclude: ["Snapshots", "Fixtures"]),
         // End-to-end tests run the built `capsim` binary; the dependency makes `swift test` build it.
         .testTarget(name: "CapsimCLITests", dependencies: ["capsim"], exclude: ["Fixtures"]),
     ],

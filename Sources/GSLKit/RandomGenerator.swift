@@ -26,12 +26,16 @@ public final class RandomGenerator {
 
     fileprivate let rng: UnsafeMutablePointer<gsl_rng>
     public let algorithm: Algorithm
+    /// The state of a taus2 generator, stepped inline by ``uniform()`` (`capsim_taus_uniform`
+    /// in CGSL's shim, GSL's own step); nil for the other algorithms.
+    private let tausState: UnsafeMutableRawPointer?
 
     public init(_ algorithm: Algorithm = .taus2, seed: UInt = 1) {
         _ = GSL.errorHandlerDisabled
         guard let rng = gsl_rng_alloc(algorithm.type) else { fatalError("gsl_rng_alloc failed: out of memory") }
         self.rng = rng
         self.algorithm = algorithm
+        tausState = algorithm == .taus2 ? rng.pointee.state : nil
         gsl_rng_set(rng, seed)
     }
 
@@ -42,9 +46,12 @@ public final class RandomGenerator {
 
     // MARK: Uniform
 
-    /// Uniform on [0, 1) (`gsl_rng_uniform`).
+    /// Uniform on [0, 1) (`gsl_rng_uniform`; for taus2 the same numbers from GSL's step inlined).
     @inline(__always)
-    public func uniform() -> Double { gsl_rng_uniform(rng) }
+    public func uniform() -> Double {
+        if let tausState { return capsim_taus_uniform(tausState) }
+        return gsl_rng_uniform(rng)
+    }
 
     /// Uniform on (0, 1) (`gsl_rng_uniform_pos`).
     @inline(__always)
