@@ -10,7 +10,7 @@ extension RandomGenerator {
     ///
     /// W. Hörmann, "The generation of binomial random variates", Journal of Statistical
     /// Computation and Simulation 46 (1993) 101–110; the formulation follows PyTorch's
-    /// `sample_binomial_btrs`.
+    /// `sample_binomial_btrs`, with the acceptance test on a table of log k!.
     public func binomialBTRS(_ n: UInt32, _ p: Double) -> UInt32 {
         guard n > 0, p > 0 else { return 0 }
         guard p < 1 else { return n }
@@ -21,44 +21,47 @@ extension RandomGenerator {
         return p > 0.5 ? n - UInt32(k) : UInt32(k)
     }
 
-    private func btrs(count: Double, probability p: Double) -> Double {
-        let spq = (count * p * (1 - p)).squareRoot()
+    private func btrs(count n: Double, probability p: Double) -> Double {
+        let spq = (n * p * (1 - p)).squareRoot()
         let b = 1.15 + 2.53 * spq
         let a = -0.0873 + 0.0248 * b + 0.01 * p
-        let c = count * p + 0.5
+        let c = n * p + 0.5
         let vr = 0.92 - 4.2 / b
-        let r = p / (1 - p)
-        let alpha = (2.83 + 5.1 / b) * spq
-        let m = ((count + 1) * p).rounded(.down)
+        // The test of the outer region needs log f(k)/f(m), m the mode: found on the first
+        // draw that falls there (for large n·p most draws are accepted by the squeeze).
+        var alpha = 0.0, logRatio = 0.0, atMode = Double.nan
         while true {
             let u = uniform() - 0.5
-            var v = uniform()
+            let v = uniform()
             let us = 0.5 - abs(u)
             let k = ((2 * a / us + b) * u + c).rounded(.down)
-            if k < 0 || k > count { continue }
+            if k < 0 || k > n { continue }
             if us >= 0.07, v <= vr { return k }
-            v = log(v * alpha / (a / (us * us) + b))
-            let bound = (m + 0.5) * log((m + 1) / (r * (count - m + 1)))
-                + (count + 1) * log((count - m + 1) / (count - k + 1))
-                + (k + 0.5) * log(r * (count - k + 1) / (k + 1))
-                + Self.stirlingTail(m) + Self.stirlingTail(count - m)
-                - Self.stirlingTail(k) - Self.stirlingTail(count - k)
-            if v <= bound { return k }
+            if atMode.isNaN {
+                alpha = (2.83 + 5.1 / b) * spq
+                logRatio = log(p / (1 - p))
+                let m = ((n + 1) * p).rounded(.down)
+                atMode = Self.logFactorial(m) + Self.logFactorial(n - m) - m * logRatio
+            }
+            // log f(k)/f(m) = log m! + log (n − m)! − log k! − log (n − k)! + (k − m) log(p/q)
+            let bound = atMode - Self.logFactorial(k) - Self.logFactorial(n - k) + k * logRatio
+            if log(v * alpha / (a / (us * us) + b)) <= bound { return k }
         }
     }
 
-    /// log(k!) − [(k + ½) log(k + 1) − (k + 1) + ½ log 2π]: the tail of Stirling's series.
-    private static func stirlingTail(_ k: Double) -> Double {
-        if k <= 9 { return stirlingTable[Int(k)] }
+    /// log k! for a whole k ≥ 0: from a table below ``logFactorialTable``'s size, else
+    /// Stirling's series to 1/k⁵ (error below 10⁻²⁵ there).
+    @inline(__always)
+    private static func logFactorial(_ k: Double) -> Double {
+        if k < Double(logFactorialTableSize) { return logFactorialTable[Int(k)] }
         let kp1 = k + 1, kp1sq = kp1 * kp1
-        return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / kp1
+        return (k + 0.5) * log(kp1) - kp1 + halfLogTwoPi + (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / kp1
     }
 
-    private static let stirlingTable: [Double] = [
-        0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509,
-        0.0166446911898211, 0.0138761288230707, 0.0118967099458917, 0.0104112652619720,
-        0.00925546218271273, 0.00833056343336287,
-    ]
+    private static let halfLogTwoPi = 0.5 * log(2 * Double.pi)
+    private static let logFactorialTableSize = 4096
+    /// log k! = lgamma(k + 1) for k < ``logFactorialTableSize`` (32 KB).
+    private static let logFactorialTable: [Double] = (0..<logFactorialTableSize).map { lgamma(Double($0) + 1) }
 
     /// Splits `n` trials over categories with probabilities `p` (summing to 1) by conditional
     /// binomials, as `gsl_ran_multinomial` does, using ``binomialBTRS(_:_:)``.
