@@ -1,5 +1,6 @@
 import CapsimKit
 import Foundation
+import CGSL
 import GSLKit
 import Testing
 
@@ -74,8 +75,12 @@ struct RandomnessTests {
     /// A chi-square statistic this large has a probability below about 1e-5 under the hypothesis.
     static func critical(_ degrees: Int) -> Double { Double(degrees) + 6 * (2 * Double(degrees)).squareRoot() }
 
-    @Test("BTRS binomial draws follow the exact binomial pmf", arguments: [
-        (UInt32(50), 0.3), (UInt32(1000), 0.05), (UInt32(300_000), 0.02), (UInt32(200), 0.9), (UInt32(40), 0.1),
+    /// BTRS with outer-region tests in the log-factorial table, with k or n − k past it
+    /// (n·p = 6,000; n = 9,000, p = 0.6), near the switch to inversion (n·p = 10, 12), and
+    /// inversion for small means, with large n and with p = ½.
+    @Test("binomialBTRS draws follow the exact binomial pmf", arguments: [
+        (UInt32(50), 0.3), (UInt32(1000), 0.05), (UInt32(300_000), 0.02), (UInt32(9000), 0.6), (UInt32(200), 0.9),
+        (UInt32(100), 0.1), (UInt32(24), 0.5), (UInt32(40), 0.1), (UInt32(100_000), 0.00003), (UInt32(12), 0.5),
     ])
     func binomial(n: UInt32, p: Double) {
         let generator = RandomGenerator(.taus2, seed: 11)
@@ -143,6 +148,24 @@ struct RandomnessTests {
         let a = RandomGenerator(.taus2, seed: 99), b = RandomGenerator(.taus2, seed: 1)
         b.seed(99)
         #expect((0..<100).map { _ in a.uniform() } == (0..<100).map { _ in b.uniform() })
+    }
+
+    @Test("Inlined taus2 uniforms are gsl_rng_uniform's, interleaved with GSL's own draws", arguments: [0, 1, 42, 4_294_967_295] as [UInt])
+    func inlinedTaus2(seed: UInt) {
+        let reference = gsl_rng_alloc(capsim_rng_taus2())!
+        defer { gsl_rng_free(reference) }
+        gsl_rng_set(reference, seed)
+        let generator = RandomGenerator(.taus2, seed: seed)
+        for index in 0..<100_000 {
+            // Every tenth draw goes through GSL on both sides: the inlined step and GSL's
+            // must share one state.
+            if index % 10 == 0 {
+                #expect(generator.binomial(5, 0.5) == UInt32(gsl_ran_binomial(reference, 0.5, 5)))
+            } else if generator.uniform() != gsl_rng_uniform(reference) {
+                Issue.record("draw \(index) of seed \(seed) differs")
+                return
+            }
+        }
     }
 
     @Test("Quantiles of a month histogram equal GSL's quantiles of the expanded months")

@@ -47,18 +47,20 @@ struct ConditionTable: Sendable {
     @inline(__always)
     func evaluate(_ values: InlineArray<9, Double>, into holds: inout [Bool]) {
         holds.withUnsafeMutableBufferPointer { holds in
-            metricIndices.withUnsafeBufferPointer { metricIndices in
-                signs.withUnsafeBufferPointer { signs in
-                    signedThresholds.withUnsafeBufferPointer { thresholds in
-                        var clause = 0
-                        for condition in 0..<count {
-                            let end = starts[condition + 1]
-                            var all: UInt8 = 1
-                            while clause < end {
-                                all &= signs[clause] * values[metricIndices[clause]] >= thresholds[clause] ? 1 : 0
-                                clause += 1
+            starts.withUnsafeBufferPointer { starts in
+                metricIndices.withUnsafeBufferPointer { metricIndices in
+                    signs.withUnsafeBufferPointer { signs in
+                        signedThresholds.withUnsafeBufferPointer { thresholds in
+                            var clause = 0
+                            for condition in 0..<(starts.count - 1) {
+                                let end = starts[condition + 1]
+                                var all: UInt8 = 1
+                                while clause < end {
+                                    all &= signs[clause] * values[metricIndices[clause]] >= thresholds[clause] ? 1 : 0
+                                    clause += 1
+                                }
+                                holds[condition] = all != 0
                             }
-                            holds[condition] = all != 0
                         }
                     }
                 }

@@ -74,10 +74,13 @@ public struct EventMonths: Sendable {
     private let hardPlans: [Int]
     private var previousPhase = -1
     private var previousPlan = 0
+    /// Milestones not reached yet: their conditions are no longer evaluated once all are.
+    private var milestonesLeft: Int
 
     public init(scenario: Scenario, catalog: EventCatalog) {
         plans = scenario.supabase.plans.map(PlanTerms.init)
         milestoneCount = scenario.milestones.count
+        milestonesLeft = milestoneCount
         var conditions = ConditionTable()
         milestoneWhen = scenario.milestones.map { conditions.add($0.when) }
         milestoneConditions = conditions
@@ -96,10 +99,11 @@ public struct EventMonths: Sendable {
             for phase in (previousPhase + 1)...row.phase { months[phaseBase + phase] = row.month }
             previousPhase = row.phase
         }
-        if milestoneCount > 0 {
+        if milestonesLeft > 0 {
             milestoneConditions.evaluate(ConditionTable.values(row.conditionInputs), into: &milestoneHolds)
             for index in 0..<milestoneCount where months[milestoneBase + index] < 0 && milestoneHolds[milestoneWhen[index]] {
                 months[milestoneBase + index] = row.month
+                milestonesLeft -= 1
             }
         }
         if row.planIndex != previousPlan {

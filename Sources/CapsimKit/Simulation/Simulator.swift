@@ -86,9 +86,11 @@ struct Engine {
     let costTable: ConditionTable
     let phaseConditions: [Int]
     let services: [(monthly: Double, perUser: Double, when: Int)]
-    /// Headcount steps of all roles in file order; a later holding step of a role replaces an earlier one.
-    let teamSteps: [(role: Int, count: Double, when: Int)]
-    let roleCosts: [Double]
+    /// Headcount steps of all roles in file order (a role's steps are contiguous), each with
+    /// its monthly cost (role cost × count); a later holding step of a role replaces an earlier one.
+    let teamSteps: [(cost: Double, when: Int)]
+    /// The end of each role's steps in ``teamSteps``.
+    let roleEnds: [Int]
     let compliance: [(monthly: Double, when: Int)]
     let plans: [PlanTerms]
     let planPolicy: PlanPolicy
@@ -99,7 +101,6 @@ struct Engine {
     /// Σ data(k) for the months k ≥ 1 already archived (t − k ≥ A).
     private var archivedData = 0.0
     private var conversionsByTier: [Double]
-    private var headcount: [Double]
     /// Whether each condition of ``phaseTable`` and ``costTable`` holds this month.
     private var phaseHolds: [Bool]
     private var costHolds: [Bool]
@@ -131,15 +132,14 @@ struct Engine {
         costHolds = Array(repeating: false, count: plan.costConditions.count)
         phaseConditions = plan.phases
         services = zip(scenario.services, plan.services).map { ($0.monthly, $0.perUser, $1) }
-        teamSteps = plan.teamSteps
-        roleCosts = scenario.team.map(\.monthlyCost)
+        teamSteps = plan.teamSteps.map { (scenario.team[$0.role].monthlyCost * $0.count, $0.when) }
+        roleEnds = scenario.team.indices.map { role in plan.teamSteps.lastIndex { $0.role <= role }.map { $0 + 1 } ?? 0 }
         compliance = zip(scenario.compliance, plan.compliance).map { ($0.annual / 12, $1) }
         plans = scenario.supabase.plans.map(PlanTerms.init)
         planPolicy = scenario.supabase.policy
         dataByMonth = [0]
         dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
         conversionsByTier = Array(repeating: 0, count: max(0, tiers.count - 1))
-        headcount = Array(repeating: 0, count: scenario.team.count)
     }
 
     /// Month 0: stocks from the initial users; flows, costs and fees 0; cash = cash.initial.
@@ -160,39 +160,45 @@ struct Engine {
 
     /// Turns month t − 1's row into month t's (MODEL.md §2–6), in place.
     mutating func advance<F: Flows>(_ row: inout MonthRow, flows: inout F) {
-        let previous = row
-        row.month = previous.month + 1
+        // Month t − 1's values that month t reads (copied one by one: the whole row is large).
+        let previousUsers = row.usersByTier
+        let previousTotal = row.users, previousPaid = row.paidUsers, previousWaitlist = row.waitlist
+        let previousPhase = row.phase, previousPlan = row.planIndex, previousCash = row.cash
+        row.month += 1
         row.date = scenario.start.adding(months: row.month)
 
         // §2 Users: acquisition from end-of-month t − 1 values.
-        let spend = spendByPhase[previous.phase]
-        let saturation = acquisition.marketSize.map { max(0, 1 - previous.cumulativeSignups / $0) } ?? 1
+        let spend = spendByPhase[previousPhase]
+        let saturation = acquisition.marketSize.map { max(0, 1 - row.cumulativeSignups / $0) } ?? 1
         // paid signups + organic signups, in the order MODEL.md writes them.
-        let expectedArrivals = spend / acquisition.cac * saturation + acquisition.referralRate * previous.users * saturation
+        let expectedArrivals = spend / acquisition.cac * saturation + acquisition.referralRate * previousTotal * saturation
         let arrivals = flows.arrivals(mean: expectedArrivals)
-        let fromWaitlist = flows.successes(of: previous.waitlist, probability: acquisition.waitlistConversion)
+        let fromWaitlist = flows.successes(of: previousWaitlist, probability: acquisition.waitlistConversion)
         row.signups = arrivals + fromWaitlist
-        row.waitlist = previous.waitlist - fromWaitlist + acquisition.waitlistJoins
-        row.cumulativeSignups = previous.cumulativeSignups + row.signups
+        row.waitlist = previousWaitlist - fromWaitlist + acquisition.waitlistJoins
+        row.cumulativeSignups += row.signups
         row.activated = flows.successes(of: row.signups, probability: acquisition.activationRate)
 
-        let churnedFree = flows.successes(of: previous.usersByTier[0], probability: churn[0])
-        let retainedFree = previous.usersByTier[0] - churnedFree
+        let churnedFree = flows.successes(of: previousUsers[0], probability: churn[0])
+        let retainedFree = previousUsers[0] - churnedFree
         row.conversions = flows.successes(of: retainedFree, probability: conversionRate)
         if !conversionsByTier.isEmpty {
             flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
         }
-        row.usersByTier[0] = retainedFree - row.conversions + row.activated
-        row.paidChurned = 0
-        for index in 1..<row.usersByTier.count {
-            let churned = flows.successes(of: previous.usersByTier[index], probability: churn[index])
-            row.usersByTier[index] = previous.usersByTier[index] - churned + conversionsByTier[index - 1]
-            row.paidChurned += churned
+        var users = previousUsers
+        users[0] = retainedFree - row.conversions + row.activated
+        var paidChurned = 0.0
+        for index in 1..<users.count {
+            let churned = flows.successes(of: previousUsers[index], probability: churn[index])
+            users[index] = previousUsers[index] - churned + conversionsByTier[index - 1]
+            paidChurned += churned
         }
-        row.churned = churnedFree + row.paidChurned
-        row.users = row.usersByTier.sum
-        row.paidUsers = row.users - row.usersByTier[0]
-        row.paidChurnRate = previous.paidUsers > 0 ? row.paidChurned / previous.paidUsers : nil
+        row.usersByTier = users
+        row.paidChurned = paidChurned
+        row.churned = churnedFree + paidChurned
+        row.users = users.sum
+        row.paidUsers = row.users - users[0]
+        row.paidChurnRate = previousPaid > 0 ? paidChurned / previousPaid : nil
 
         // §3 Flows of usage (the stocks follow in computeStocks).
         row.messagesPerDay = messagesPerDay(row.usersByTier)
@@ -203,7 +209,7 @@ struct Engine {
         totalData += data
         row.egressBytes = row.messages * usage.egressPerMessage + row.users * usage.egressPerUser
 
-        computeStocks(&row, previousPhase: previous.phase, previousPlan: previous.planIndex)
+        computeStocks(&row, previousPhase: previousPhase, previousPlan: previousPlan)
 
         // §5 Costs.
         row.supabaseCost = plans[row.planIndex].monthlyCost(for: PlanUsage(row))
@@ -213,10 +219,15 @@ struct Engine {
             services += costHolds[service.when] ? service.monthly + service.perUser * row.users : 0
         }
         row.servicesCost = services
-        for index in headcount.indices { headcount[index] = 0 }
-        for step in teamSteps { headcount[step.role] = costHolds[step.when] ? step.count : headcount[step.role] }
-        var team = 0.0
-        for index in headcount.indices { team += roleCosts[index] * headcount[index] }
+        var team = 0.0, step = 0
+        for end in roleEnds {
+            var roleCost = 0.0
+            while step < end {
+                roleCost = costHolds[teamSteps[step].when] ? teamSteps[step].cost : roleCost
+                step += 1
+            }
+            team += roleCost
+        }
         row.teamCost = team
         var compliance = 0.0
         for item in self.compliance { compliance += costHolds[item.when] ? item.monthly : 0 }
@@ -230,7 +241,7 @@ struct Engine {
         row.totalCost = row.infraCost + row.teamCost + row.complianceCost + row.marketing + row.variableCost + row.paymentFees
 
         // §6 Cash.
-        row.cash = previous.cash + row.mrr - row.totalCost
+        row.cash = previousCash + row.mrr - row.totalCost
     }
 
     /// Stocks of month t that depend only on its users and data: usage, sizes, MRR, phase and plan.
