@@ -1,11 +1,13 @@
 import Foundation
 import GSLKit
+import Synchronization
 
 /// Monte Carlo over a scenario's uncertain inputs (MODEL.md §8).
 ///
-/// Runs are simulated in fixed blocks of 64 by `threads` workers. Each block sums its
-/// runs' monthly metrics in run order, and blocks are folded in block order, so every
-/// figure is identical for any number of threads. Memory is bounded: monthly sums per
+/// Runs are simulated in fixed blocks of 64 by `threads` workers, each taking the next
+/// block of a wave when it finishes one (no worker waits on a slower one's share). Each
+/// block sums its runs' monthly metrics in run order, and blocks are folded in block order,
+/// so every figure is identical for any number of threads. Memory is bounded: monthly sums per
 /// metric, a histogram of months per event, and the whole rows of a fixed-size uniform
 /// sample of runs (``MonteCarloOptions/sampleCapacity``) for quantiles.
 public enum MonteCarlo {
@@ -28,12 +30,15 @@ public enum MonteCarlo {
             let waveStart = firstBlock
             let keepsRecords = onRun != nil
             let shared = UncheckedSendable((blocks, sample))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let nextBlock = Atomic(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 let (blocks, sample) = shared.value
                 // Allocated by the worker's own thread, and blocks summed in a local value
                 // before being stored: workers write no cache line another worker reads.
                 let generator = RandomGenerator(options.algorithm)
-                for index in stride(from: worker, to: waveBlocks, by: workers) {
+                while true {
+                    let index = nextBlock.add(1, ordering: .relaxed).oldValue
+                    guard index < waveBlocks else { break }
                     let block = waveStart + index
                     let runs = (block * MonteCarloOptions.blockSize)..<min(options.runs, (block + 1) * MonteCarloOptions.blockSize)
                     var accumulator = BlockAccumulator(layout: layout, keepsRecords: keepsRecords)
@@ -195,7 +200,9 @@ final class SampleStore: @unchecked Sendable {
     private let metricCount: Int
     private let eventCount: Int
     private let parameterCount: Int
-    /// values[(slot × months + month) × metrics + metric]; NaN where undefined.
+    /// values[(slot × months + month) × metrics + metric]; NaN where undefined. Left
+    /// uninitialised until each sampled run writes all its months: the pages are first
+    /// touched by the workers, in parallel.
     let values: UnsafeMutableBufferPointer<Double>
     let eventMonths: UnsafeMutableBufferPointer<Int32>
     let parameters: UnsafeMutableBufferPointer<Double>
@@ -222,7 +229,6 @@ final class SampleStore: @unchecked Sendable {
         eventCount = layout.catalog.count
         parameterCount = scenario.uncertainties.count
         values = .allocate(capacity: capacity * months * metricCount)
-        values.initialize(repeating: .nan)
         eventMonths = .allocate(capacity: capacity * eventCount)
         eventMonths.initialize(repeating: -1)
         parameters = .allocate(capacity: max(1, capacity * parameterCount))
