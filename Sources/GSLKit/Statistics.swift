@@ -1,22 +1,63 @@
 @preconcurrency import CGSL
 
-/// Descriptive statistics (`gsl_sort`, `gsl_stats_*`).
+/// Descriptive statistics (`gsl_stats_*`).
 public enum Statistics {
-    /// Sorts `values` in place, ascending (`gsl_sort`).
-    public static func sort(_ values: inout [Double]) {
-        _ = GSL.errorHandlerDisabled
-        values.withUnsafeMutableBufferPointer { buffer in
-            gsl_sort(buffer.baseAddress, 1, buffer.count)
+    /// The quantiles `fractions` (each 0…1) of `values`, interpolated as
+    /// `gsl_stats_quantile_from_sorted_data` does, which computes them; nil for no values.
+    ///
+    /// That function reads two neighbouring ranks of sorted data per fraction. Instead of
+    /// sorting, `values` is rearranged so that exactly those ranks hold what a full sort
+    /// would put there (a multiple selection, as NumPy's `percentile` does with
+    /// `partition`): linear time instead of n log n, and the same quantiles. `values` must
+    /// hold no NaN.
+    public static func quantiles(_ values: inout [Double], fractions: [Double]) -> [Double]? {
+        let count = values.count
+        guard count > 0 else { return nil }
+        var ranks: [Int] = []
+        for fraction in fractions {
+            let lower = Int(fraction * Double(count - 1))
+            ranks.append(lower)
+            if lower + 1 < count { ranks.append(lower + 1) }
+        }
+        ranks = Array(Set(ranks)).sorted()
+        return values.withUnsafeMutableBufferPointer { buffer in
+            // Introselect: past 2 log2(n) levels a range is sorted instead (n log n at worst).
+            select(buffer, 0, count, ranks: ranks[...], depth: 2 * (Int.bitWidth - count.leadingZeroBitCount))
+            return fractions.map { gsl_stats_quantile_from_sorted_data(buffer.baseAddress, 1, count, $0) }
         }
     }
 
-    /// The quantile `fraction` (0…1) of ascending `sorted` values, interpolated as
-    /// `gsl_stats_quantile_from_sorted_data` does; nil for no values.
-    public static func quantile(sorted: [Double], fraction: Double) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        return sorted.withUnsafeBufferPointer { buffer in
-            gsl_stats_quantile_from_sorted_data(buffer.baseAddress, 1, buffer.count, fraction)
+    /// Puts into each of `ranks` (ascending, all in `lower..<upper`) the value a sort of
+    /// `values[lower..<upper]` would put there, by three-way partitions around a median of three.
+    private static func select(_ values: UnsafeMutableBufferPointer<Double>, _ lower: Int, _ upper: Int,
+                               ranks: ArraySlice<Int>, depth: Int) {
+        guard !ranks.isEmpty else { return }
+        if upper - lower <= 16 || depth == 0 {
+            var range = UnsafeMutableBufferPointer(rebasing: values[lower..<upper])
+            range.sort()
+            return
         }
+        let first = values[lower], middle = values[lower + (upper - lower) / 2], last = values[upper - 1]
+        let pivot = max(min(first, middle), min(max(first, middle), last))
+        // [lower, less) < pivot, [less, index) == pivot, [greater, upper) > pivot
+        var less = lower, index = lower, greater = upper
+        while index < greater {
+            let value = values[index]
+            if value < pivot {
+                values.swapAt(less, index)
+                less += 1
+                index += 1
+            } else if value > pivot {
+                greater -= 1
+                values.swapAt(index, greater)
+            } else {
+                index += 1
+            }
+        }
+        let leftEnd = ranks.firstIndex { $0 >= less } ?? ranks.endIndex
+        let rightStart = ranks.firstIndex { $0 >= greater } ?? ranks.endIndex
+        select(values, lower, less, ranks: ranks[..<leftEnd], depth: depth - 1)
+        select(values, greater, upper, ranks: ranks[rightStart...], depth: depth - 1)
     }
 
     /// Arithmetic mean (`gsl_stats_mean`); nil for no values.

@@ -168,6 +168,33 @@ struct RandomnessTests {
         }
     }
 
+    @Test("Quantiles by selection equal GSL's quantiles of the fully sorted data")
+    func quantilesBySelection() {
+        var rng = SeededGenerator(seed: 9)
+        let fractions = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1]
+        for count in [1, 2, 3, 17, 100, 2048, 5000] {
+            let inputs: [[Double]] = [
+                (0..<count).map { _ in Double.random(in: -1e6...1e6, using: &rng) },
+                (0..<count).map { _ in Double(Int.random(in: 0...4, using: &rng)) },     // many ties
+                (0..<count).map { Double($0) },                                          // sorted
+                (0..<count).map { Double(count - $0) },                                  // reversed
+                Array(repeating: 7, count: count),
+            ]
+            for input in inputs {
+                var sorted = input
+                sorted.withUnsafeMutableBufferPointer { gsl_sort($0.baseAddress, 1, $0.count) }
+                let expected = fractions.map { f in
+                    sorted.withUnsafeBufferPointer { gsl_stats_quantile_from_sorted_data($0.baseAddress, 1, count, f) }
+                }
+                var values = input
+                #expect(Statistics.quantiles(&values, fractions: fractions) == expected, "\(count) values")
+                #expect(values.sorted() == sorted, "a permutation of the input")
+            }
+        }
+        var empty: [Double] = []
+        #expect(Statistics.quantiles(&empty, fractions: [0.5]) == nil)
+    }
+
     @Test("Quantiles of a month histogram equal GSL's quantiles of the expanded months")
     func histogramQuantiles() {
         var rng = SeededGenerator(seed: 5)

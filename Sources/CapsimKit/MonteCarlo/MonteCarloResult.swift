@@ -9,13 +9,12 @@ public struct Quantiles: Sendable, Hashable {
     public var p75: Double
     public var p95: Double
 
-    /// Quantiles of `values` (sorted here with GSL); nil for no values.
+    /// Quantiles of `values` (no NaN), as GSL computes them from sorted data
+    /// (``Statistics/quantiles(_:fractions:)``); nil for no values.
     public init?(_ values: [Double]) {
-        guard !values.isEmpty else { return nil }
-        var sorted = values
-        Statistics.sort(&sorted)
-        func q(_ f: Double) -> Double { Statistics.quantile(sorted: sorted, fraction: f)! }
-        self.init(p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95))
+        var values = values
+        guard let q = Statistics.quantiles(&values, fractions: [0.05, 0.25, 0.5, 0.75, 0.95]) else { return nil }
+        self.init(p5: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4])
     }
 
     public init(p5: Double, p25: Double, p50: Double, p75: Double, p95: Double) {
@@ -116,7 +115,7 @@ public struct MonteCarloResult: Sendable {
         Quantiles(sample.series(month: month, metric: metric))
     }
 
-    /// Every band: `[month][series]`. Sorting the samples is spread over the threads.
+    /// Every band: `[month][series]`. The quantiles are spread over the threads.
     public func bands() -> [[Band]] {
         let metricCount = metrics.count
         let result = UnsafeMutableBufferPointer<Band>.allocate(capacity: months * metricCount)
