@@ -163,20 +163,21 @@ struct Engine {
         // Month t − 1's values that month t reads (copied one by one: the whole row is large).
         let previousUsers = row.usersByTier
         let previousTotal = row.users, previousPaid = row.paidUsers, previousWaitlist = row.waitlist
+        let previousSignups = row.cumulativeSignups
         let previousPhase = row.phase, previousPlan = row.planIndex, previousCash = row.cash
         row.month += 1
         row.date = scenario.start.adding(months: row.month)
 
         // §2 Users: acquisition from end-of-month t − 1 values.
         let spend = spendByPhase[previousPhase]
-        let saturation = acquisition.marketSize.map { max(0, 1 - row.cumulativeSignups / $0) } ?? 1
+        let saturation = acquisition.marketSize.map { max(0, 1 - previousSignups / $0) } ?? 1
         // paid signups + organic signups, in the order MODEL.md writes them.
         let expectedArrivals = spend / acquisition.cac * saturation + acquisition.referralRate * previousTotal * saturation
         let arrivals = flows.arrivals(mean: expectedArrivals)
         let fromWaitlist = flows.successes(of: previousWaitlist, probability: acquisition.waitlistConversion)
         row.signups = arrivals + fromWaitlist
         row.waitlist = previousWaitlist - fromWaitlist + acquisition.waitlistJoins
-        row.cumulativeSignups += row.signups
+        row.cumulativeSignups = previousSignups + row.signups
         row.activated = flows.successes(of: row.signups, probability: acquisition.activationRate)
 
         let churnedFree = flows.successes(of: previousUsers[0], probability: churn[0])
