@@ -29,7 +29,7 @@ let package = Package(
     ],
     targets: [
         benchmark("Projection", [capsimKit]),
-        benchmark("MonteCarlo", [capsimKit]),
+        benchmark("MonteCarlo", [capsimKit, .product(name: "GSLKit", package: "capsim")]),
         benchmark("Insert", [capsimKit, .product(name: "GRDB", package: "GRDB.swift")]),
         benchmark("Randomness", [.product(name: "GSLKit", package: "capsim")]),
     ]

@@ -20,7 +20,7 @@ static inline const gsl_rng_type *capsim_rng_ranlxd2(void) { return gsl_rng_ranl
 // L'Ecuyer's taus2 step, as GSL's rng/taus.c writes it, on the state of a generator made
 // with gsl_rng_taus2 (GSL keeps it as three unsigned longs). The same numbers as
 // gsl_rng_uniform, without its two calls through function pointers: Monte Carlo draws
-// tens of millions of uniforms. Tested against gsl_rng_uniform (RandomGeneratorTests).
+// tens of millions of uniforms. Tested against gsl_rng_uniform (RandomnessTests).
 typedef struct { unsigned long s1, s2, s3; } capsim_taus_state;
 
 static inline double capsim_taus_uniform(void *vstate) {

@@ -4,7 +4,7 @@ import Foundation
 extension RandomGenerator {
     /// Successes in `n` trials of probability `p`: Hörmann's transformed rejection with
     /// squeeze (BTRS, 1993) on this generator's uniforms when n·min(p, 1 − p) ≥ 10, else
-    /// `gsl_ran_binomial` (inversion, cheap for small means). About twice as fast as
+    /// `gsl_ran_binomial` (inversion, cheap for small means). 1.6 to 2 times as fast as
     /// `gsl_ran_binomial` for large means (see Benchmarks/Randomness), with the same
     /// distribution (tested against `gsl_ran_binomial_pdf`).
     ///

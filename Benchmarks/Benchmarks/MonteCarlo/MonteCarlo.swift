@@ -1,6 +1,7 @@
 import Benchmark
 import CapsimKit
 import Foundation
+import GSLKit
 
 /// The repository root (this file is Benchmarks/Benchmarks/MonteCarlo/MonteCarlo.swift).
 let repositoryRoot = URL(fileURLWithPath: #filePath)
@@ -21,6 +22,28 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(result.summary())
         }
     }
+    // The floor set by the random draws alone: every flow draw of the 10,000 runs (Poisson
+    // arrivals, binomials, multinomial splits: about 9 a month), recorded once, then drawn
+    // again without the engine (1 thread). Issue 3's 0.2 s on 2 cores is 0.4 s of CPU.
+    Benchmark("draws alone: the flow draws of 10,000 runs × 60 months, 1 thread",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
+        let draws = recordedDraws(path: path)     // 5.4 M draws, 130 MB: recorded in each iteration, not timed
+        benchmark.startMeasurement()
+        let generator = RandomGenerator(.taus2, seed: 1)
+        var flows = RandomFlows(generator: generator)
+        var split = [Double](repeating: 0, count: draws.shares.count)
+        var total = 0.0
+        for call in draws.calls {
+            switch call.kind {
+            case .arrivals: total += flows.arrivals(mean: call.count)
+            case .successes: total += flows.successes(of: call.count, probability: call.probability)
+            case .split:
+                flows.split(call.count, shares: draws.shares, into: &split)
+                total += split[0]
+            }
+        }
+        blackHole(total)
+    }
     Benchmark("Bands of 10,000 runs (2,048 sampled) × 61 months × 33 metrics",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(20), maxIterations: 10)) { benchmark in
         let scenario = try Scenario.load(path: path)
@@ -28,4 +51,57 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         blackHole(result.bandsCSV())
     }
+}
+
+/// A flow draw of the engine: its kind and parameters.
+struct RecordedDraw {
+    enum Kind { case arrivals, successes, split }
+    var kind: Kind
+    var count: Double
+    var probability: Double
+}
+
+/// RandomFlows that also records each draw's parameters.
+struct RecordingFlows: Flows {
+    var flows: RandomFlows
+    var calls: [RecordedDraw] = []
+
+    mutating func initialCount(_ value: Double) -> Double { flows.initialCount(value) }
+
+    mutating func arrivals(mean: Double) -> Double {
+        calls.append(RecordedDraw(kind: .arrivals, count: mean, probability: 0))
+        return flows.arrivals(mean: mean)
+    }
+
+    mutating func successes(of count: Double, probability: Double) -> Double {
+        calls.append(RecordedDraw(kind: .successes, count: count, probability: probability))
+        return flows.successes(of: count, probability: probability)
+    }
+
+    mutating func split(_ count: Double, shares: [Double], into result: inout [Double]) {
+        calls.append(RecordedDraw(kind: .split, count: count, probability: 0))
+        flows.split(count, shares: shares, into: &result)
+    }
+}
+
+/// Every flow draw of 10,000 Monte Carlo runs of the scenario at `path` (seed 1), as
+/// `capsim run --runs 10000` makes them, and the paid tiers' shares (not uncertain there).
+func recordedDraws(path: String) -> (calls: [RecordedDraw], shares: [Double]) {
+    guard let scenario = try? Scenario.load(path: path) else { return ([], []) }
+    let options = MonteCarloOptions(runs: 10_000, seed: 1, threads: 1)
+    let generator = RandomGenerator(options.algorithm)
+    var calls: [RecordedDraw] = []
+    var shares: [Double] = []
+    for run in 0..<options.runs {
+        generator.seed(options.streamSeed(run: run))
+        var drawn = scenario
+        for uncertainty in scenario.uncertainties {
+            drawn[keyPath: uncertainty.target] = uncertainty.range.clamp(uncertainty.distribution.draw(using: generator))
+        }
+        shares = drawn.tiers.dropFirst().map(\.share)
+        var flows = RecordingFlows(flows: RandomFlows(generator: generator))
+        Simulator.simulate(drawn, flows: &flows) { _ in }
+        calls += flows.calls
+    }
+    return (calls, shares)
 }
