@@ -151,7 +151,7 @@ struct Engine {
             month: 0, date: scenario.start, phase: 0, usersByTier: users, users: total,
             paidUsers: total - users[0], waitlist: flows.initialCount(scenario.initialWaitlist), cumulativeSignups: total,
             signups: 0, activated: 0, churned: 0, paidChurned: 0, conversions: 0, paidChurnRate: nil,
-            dau: 0, concurrent: 0, messages: 0, messagesPerDay: 0, events: 0, dbBytes: 0, storageBytes: 0, egressBytes: 0,
+            dau: 0, concurrent: 0, messages: 0, messagesPerDay: messagesPerDay(users), events: 0, dbBytes: 0, storageBytes: 0, egressBytes: 0,
             mrr: 0, paymentFees: 0, planIndex: 0, supabaseCost: 0, servicesCost: 0, teamCost: 0, complianceCost: 0,
             marketing: 0, variableCost: 0, infraCost: 0, totalCost: 0, cash: initialCash)
         computeStocks(&row, previousPhase: 0, previousPlan: 0)
@@ -245,11 +245,11 @@ struct Engine {
         row.cash = previousCash + row.mrr - row.totalCost
     }
 
-    /// Stocks of month t that depend only on its users and data: usage, sizes, MRR, phase and plan.
+    /// Stocks of month t that depend only on its users and data: usage, sizes, MRR, phase and
+    /// plan. Messages per day are set by the caller (``advance(_:flows:)`` needs them first).
     private mutating func computeStocks(_ row: inout MonthRow, previousPhase: Int, previousPlan: Int) {
         row.dau = row.users * usage.stickiness
         row.concurrent = row.dau * usage.peakConcurrency
-        row.messagesPerDay = messagesPerDay(row.usersByTier)
 
         let (live, archived) = liveAndArchivedData(month: row.month)
         row.dbBytes = usage.baseDBBytes + row.cumulativeSignups * usage.bytesPerAccount + live

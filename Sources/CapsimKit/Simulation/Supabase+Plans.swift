@@ -19,14 +19,7 @@ public struct PlanUsage: Sendable, Hashable {
 
     /// Usage of `resource` in its model unit (bytes, or accounts for MAU).
     @inline(__always)
-    public func amount(of resource: PlanResource) -> Double {
-        switch resource {
-        case .db: dbBytes
-        case .egress: egressBytes
-        case .storage: storageBytes
-        case .mau: mau
-        }
-    }
+    public func amount(of resource: PlanResource) -> Double { amount(resource.index) }
 }
 
 /// Bytes in a GB (sizes are SI: 1 GB = 10^9 bytes).
