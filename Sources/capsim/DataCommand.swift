@@ -9,8 +9,10 @@ struct DataCommand: ParsableCommand {
         discussion: """
         Accounts, tiers, subscriptions and their history, organizations, conversations, \
         messages and analytics events consistent with the deterministic projection at --month, \
-        as of the end of that month. --scale F multiplies every count; --max-rows R picks the \
-        scale that keeps the largest table under R rows. A month that would not fit in memory \
+        as of the end of that month. --scale F multiplies every count; --max-rows R picks a \
+        scale at which no table has more than R rows: the largest table is expected to have \
+        R − 3√R rows, and in the rare case that a drawn count still exceeds R the month is \
+        generated again at a lower scale. A month that would not fit in memory \
         is refused with the scale that would. With --output DIR, writes one CSV per table \
         (header row; load with psql's \\copy table FROM 'file.csv' csv header; auth_users.csv \
         goes to auth.users). Deterministic for a seed.
@@ -25,7 +27,7 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Multiply every count by this (0 < F ≤ 1). Default 1.")
     var scale: Double?
 
-    @Option(name: .customLong("max-rows"), help: "Pick the scale so that the largest table has at most this many rows.")
+    @Option(name: .customLong("max-rows"), help: "Pick the scale so that no table has more than this many rows.")
     var maxRows: Int?
 
     @Option(help: "Random seed.")
@@ -51,19 +53,25 @@ struct DataCommand: ParsableCommand {
         let loaded = try Scenario.load(path: scenario)
         let projection = Simulator.project(loaded)
         do {
-            var options = DataOptions(month: month, scale: scale ?? 1, seed: seed, memoryLimit: memoryLimit * 1e9)
-            if let maxRows { options.scale = try SyntheticData(projection: projection, options: options).scale(forMaxRows: maxRows) }
-            let data = try SyntheticData(projection: projection, options: options)
-            let schema = try SQLiteSchema(migrations: migrations)
-            let counts = try data.generate(into: schema)
+            let options = DataOptions(month: month, scale: scale ?? 1, seed: seed, memoryLimit: memoryLimit * 1e9)
+            let data: SyntheticData, schema: SQLiteSchema, counts: TableCounts
+            if let maxRows {
+                (data, schema, counts) = try SyntheticData.generate(projection, options: options, maxRows: maxRows) {
+                    try SQLiteSchema(migrations: migrations)
+                }
+            } else {
+                data = try SyntheticData(projection: projection, options: options)
+                schema = try SQLiteSchema(migrations: migrations)
+                counts = try data.generate(into: schema)
+            }
             var document = ReportDocument(
                 title: "capsim data: \(loaded.name), month \(month) (\(loaded.start.adding(months: month)))",
-                subtitle: "scale \(NumberFormat.significant(options.scale)), seed \(seed); as of \(Timestamp.format(data.endOfMonth))")
+                subtitle: "scale \(NumberFormat.significant(data.options.scale)), seed \(seed); as of \(Timestamp.format(data.endOfMonth))")
             let expected = data.expectedCounts()
             document.sections.append(.init(title: "Rows per table", table: .init(
                 headers: ["table", "rows", "expected at this scale"],
                 rows: counts.counts.map { [$0.table, NumberFormat.grouped(Double($0.rows)),
-                                           NumberFormat.grouped(Double(expected[$0.table]) * options.scale)] },
+                                           NumberFormat.grouped(Double(expected[$0.table]) * data.options.scale)] },
                 rightAligned: [1, 2])))
             document.sections.append(try schema.measureStorage().comparison(with: loaded.usage))
             if let output {

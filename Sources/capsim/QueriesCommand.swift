@@ -8,7 +8,7 @@ struct QueriesCommand: ParsableCommand {
         abstract: "Time the portable queries of queries/ on synthetic data of projected months and fit how they grow.",
         discussion: """
         For each month (default: each phase-entry month), generates data at 1/8, 1/4, 1/2 and 1 \
-        of the scale that keeps the largest table under --max-rows, runs every portable query \
+        of the scale that keeps every table at or under --max-rows rows, runs every portable query \
         --repeat times (median), reads its plan (EXPLAIN QUERY PLAN), fits time = a·rows^b on the \
         log-log points (GSL least squares, R²) and extrapolates to the month's full size. \
         Reports the first month each query exceeds the scenario's queries.budget_ms (default \
@@ -25,7 +25,7 @@ struct QueriesCommand: ParsableCommand {
     @Flag(help: "Measure each phase-entry month (the default).")
     var phases = false
 
-    @Option(name: .customLong("max-rows"), help: "Largest table's rows at the biggest scale.")
+    @Option(name: .customLong("max-rows"), help: "Rows the largest table may have at the biggest scale (no table gets more).")
     var maxRows = 100_000
 
     @Option(help: "Runs of each query (the median is kept).")

@@ -240,6 +240,12 @@ struct CLITests {
         #expect(data.stdout.contains("bytes_per_message"))
         let csv = try String(contentsOfFile: directory.appendingPathComponent("chat_messages.csv").path, encoding: .utf8)
         #expect(csv.hasPrefix("id,conversation_id,user_id,role,content,prompt_tokens,completion_tokens,created_at\r\n"))
+        // --max-rows is a cap on every table (rows end with CRLF; the first line is the header).
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let rows = try String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
+                .components(separatedBy: "\r\n").count - 2
+            #expect(rows <= 2000, "\(file): \(rows) rows")
+        }
         let run = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--storage", "measured", "--storage-month", "3", "--format", "csv"])
         #expect(run.status == 0)
         #expect(run.stderr.contains("storage sizes measured from synthetic data of month 3"))

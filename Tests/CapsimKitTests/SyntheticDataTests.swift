@@ -105,6 +105,28 @@ struct SyntheticDataTests {
         #expect(data.scale(forMaxRows: 1000) < 1)
     }
 
+    @Test("--max-rows is a cap: no table gets more rows, the largest comes close, and a count over it is generated again lower",
+          arguments: [0.0, 3])
+    func maxRowsIsACap(spread: Double) throws {
+        let projection = Simulator.project(try Fixtures.scenario(Self.scenario))
+        let maxRows = 1500
+        var lowered = 0
+        for seed: UInt64 in 1...6 {
+            let options = DataOptions(month: 6, seed: seed)
+            let planned = try SyntheticData(projection: projection, options: options).scale(forMaxRows: maxRows, spread: spread)
+            let (data, _, counts) = try SyntheticData.generate(projection, options: options, maxRows: maxRows, spread: spread) {
+                try SQLiteSchema(migrations: Fixtures.path("migrations"))
+            }
+            let largest = try #require(counts.largest)
+            #expect(largest.rows <= maxRows, "seed \(seed): \(largest)")
+            #expect(largest.rows >= maxRows * 85 / 100, "seed \(seed): \(largest)")
+            #expect(data.options.scale <= planned)
+            if data.options.scale < planned { lowered += 1 }
+        }
+        // With no room for the spread, about half the first tries draw more than the cap.
+        if spread == 0 { #expect(lowered > 0) }
+    }
+
     @Test("Storage is measured from the pages SQLite uses; longer messages weigh more")
     func storage() throws {
         let short = try Fixtures.scenario(Self.scenario)

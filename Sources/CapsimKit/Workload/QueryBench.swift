@@ -58,7 +58,7 @@ public struct QueryBench: Sendable {
     }
 
     /// Measures `queries` for `months` of `scenario`: data at each of `scales` of the scale
-    /// that keeps the largest table under `maxRows`, each query run `repeats` times (median).
+    /// that keeps every table at or under `maxRows` rows, each query run `repeats` times (median).
     public static func run(_ scenario: Scenario, months: [Int], queries: [QueryFile], migrations: String,
                            maxRows: Int, repeats: Int, scales: [Double] = [0.125, 0.25, 0.5, 1], seed: UInt64 = 1,
                            progress: ((String) -> Void)? = nil) throws -> QueryBench {
@@ -72,10 +72,12 @@ public struct QueryBench: Sendable {
             fullRows[month] = Dictionary(uniqueKeysWithValues: expected.counts.map { ($0.table, $0.rows) })
             let top = base.scale(forMaxRows: maxRows)
             for fraction in scales {
-                let scale = max(top * fraction, 1e-9)
-                progress?("month \(month), scale \(NumberFormat.significant(scale))")
-                let schema = try SQLiteSchema(migrations: migrations)
-                try SyntheticData(projection: projection, options: DataOptions(month: month, scale: scale, seed: seed)).generate(into: schema)
+                let planned = DataOptions(month: month, scale: max(top * fraction, 1e-9), seed: seed)
+                progress?("month \(month), scale \(NumberFormat.significant(planned.scale))")
+                let (data, schema, _) = try SyntheticData.generate(projection, options: planned, maxRows: maxRows) {
+                    try SQLiteSchema(migrations: migrations)
+                }
+                let scale = data.options.scale
                 try schema.refreshMaterializedViews()
                 try schema.queue.write { db in try db.execute(sql: "ANALYZE") }
                 for query in portable {

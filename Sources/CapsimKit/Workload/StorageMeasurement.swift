@@ -66,12 +66,10 @@ extension SyntheticData {
     /// measures its storage.
     public static func measure(_ scenario: Scenario, month: Int, maxRows: Int = 100_000, seed: UInt64 = 1,
                                migrations: String) throws -> StorageMeasurement {
-        let projection = Simulator.project(scenario)
-        var options = DataOptions(month: month, seed: seed)
-        options.scale = try SyntheticData(projection: projection, options: options).scale(forMaxRows: maxRows)
-        let schema = try SQLiteSchema(migrations: migrations)
-        try SyntheticData(projection: projection, options: options).generate(into: schema)
-        return try schema.measureStorage()
+        let generated = try generate(Simulator.project(scenario), options: DataOptions(month: month, seed: seed), maxRows: maxRows) {
+            try SQLiteSchema(migrations: migrations)
+        }
+        return try generated.schema.measureStorage()
     }
 }
 

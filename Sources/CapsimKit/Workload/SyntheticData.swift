@@ -128,10 +128,33 @@ public struct SyntheticData {
         return counts.counts.reduce(0) { $0 + Double($1.rows) * scale * (perRow[$1.table] ?? 160) }
     }
 
-    /// The scale at which the largest table has at most `rows` rows (capped at 1).
-    public func scale(forMaxRows rows: Int) -> Double {
+    /// The scale at which the largest table is expected to stay at or under `rows` rows with
+    /// `spread` standard deviations to spare (capped at 1). A drawn count is a sum of many
+    /// small independent draws, so its standard deviation is about the square root of its
+    /// expectation E; the scale puts E where E + spread·√E = rows.
+    public func scale(forMaxRows rows: Int, spread: Double = 3) -> Double {
         guard let largest = expectedCounts().largest, largest.rows > 0 else { return 1 }
-        return min(1, Double(rows) / Double(largest.rows))
+        let root = ((Double(rows) + spread * spread / 4).squareRoot() - spread / 2)
+        return min(1, root * root / Double(largest.rows))
+    }
+
+    /// Generates month `options.month` into a schema from `makeSchema` so that no table has
+    /// more than `maxRows` rows: at `options.scale` or ``scale(forMaxRows:spread:)``,
+    /// whichever is lower, and, if a drawn count still exceeds `maxRows` (rare: the default
+    /// spread leaves three standard deviations), again at a scale lowered in proportion.
+    public static func generate(_ projection: Projection, options: DataOptions, maxRows: Int, spread: Double = 3,
+                                into makeSchema: () throws -> SQLiteSchema) throws
+        -> (data: SyntheticData, schema: SQLiteSchema, counts: TableCounts) {
+        var options = options
+        options.scale = min(options.scale, try SyntheticData(projection: projection, options: options).scale(forMaxRows: maxRows, spread: spread))
+        while true {
+            let data = try SyntheticData(projection: projection, options: options)
+            let schema = try makeSchema()
+            let counts = try data.generate(into: schema)
+            guard let largest = counts.largest, largest.rows > maxRows else { return (data, schema, counts) }
+            // Fewer rows than the expectation scaled down: each pass lowers the scale by 1% at least.
+            options.scale *= 0.99 * Double(maxRows) / Double(largest.rows)
+        }
     }
 }
 
