@@ -1,7 +1,8 @@
 import Foundation
 
 /// Writes a file so that it appears complete or not at all: the text goes to a temporary file
-/// in the same directory, which is renamed over the destination only when complete.
+/// in the same directory, which is renamed over the destination only when complete, and is
+/// removed if the process is interrupted first (``Interrupt``).
 final class OutputFile {
     let path: String
     private let temporary: URL
@@ -24,6 +25,7 @@ final class OutputFile {
             throw ToolError(description: "cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
         self.handle = handle
+        Interrupt.removeOnInterrupt(temporary.path)
     }
 
     deinit {
@@ -46,6 +48,7 @@ final class OutputFile {
         flush()
         try? handle.close()
         isFinished = true
+        defer { Interrupt.forget(temporary.path) }
         if rename(temporary.path, path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
@@ -58,6 +61,7 @@ final class OutputFile {
         isFinished = true
         try? handle.close()
         try? FileManager.default.removeItem(at: temporary)
+        Interrupt.forget(temporary.path)
     }
 
     /// Writes `text` to `path` atomically.

@@ -18,12 +18,14 @@ final class ProgressBar {
         let filled = min(width, width * done / total)
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let text = "\r[\(bar)] \(done)/\(total) \(label)  \(Int(rate))/s  \(String(format: "%.1f", left)) s left "
+        Interrupt.setProgressShown(true)
         FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// Clears the bar.
     func finish() {
         guard isEnabled else { return }
+        Interrupt.setProgressShown(false)
         FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8))
     }
 }

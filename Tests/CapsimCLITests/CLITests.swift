@@ -229,6 +229,43 @@ struct CLITests {
         #expect(missing.stderr.contains("no migrations directory"))
     }
 
+    @Test("An interrupted Monte Carlo run dies of the signal and leaves no file, not even its temporary ones",
+          arguments: [SIGINT, SIGTERM])
+    func interruptedRunLeavesNothing(signal: Int32) throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["run", "scenarios/mirai-roadmap.yaml", "--runs", "5000000", "--threads", "1",
+                             "--runs-csv", directory.appendingPathComponent("runs.csv").path,
+                             "--bands", directory.appendingPathComponent("bands.csv").path]
+        process.currentDirectoryURL = CLI.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Interrupt once runs.csv is being written (its temporary file exists).
+        let deadline = Date().addingTimeInterval(60)
+        while try FileManager.default.contentsOfDirectory(atPath: directory.path).count < 2, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(process.isRunning)
+        kill(process.processIdentifier, signal)
+        // The test runner's threads block these signals, and a child inherits that mask: without
+        // capsim's own handler the signal would stay pending and the run go on.
+        let exitDeadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < exitDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            Issue.record("capsim did not stop within 10 s of signal \(signal)")
+            return
+        }
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationStatus == signal)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
+    }
+
     @Test("data generates a month and measures its storage; run --storage measured reprojects with it")
     func dataAndMeasuredStorage() throws {
         let directory = try CLI.temporaryDirectory()
