@@ -11,9 +11,9 @@ struct DataCommand: ParsableCommand {
         messages and analytics events consistent with the deterministic projection at --month, \
         as of the end of that month. --scale F multiplies every count; --max-rows R picks a \
         scale at which no table has more than R rows: the largest table is expected to have \
-        about R − 3√R rows (or all of the month's, if fewer), and in the rare case that a drawn count still exceeds R the month is \
-        generated again at a lower scale. A month that would not fit in memory \
-        is refused with the scale that would. With --output DIR, writes one CSV per table \
+        about R − 3√R rows (or all of the month's, if fewer), and in the rare case that a \
+        drawn count still exceeds R the month is generated again at a lower scale. A month \
+        that would not fit in memory is refused with the scale that would. With --output DIR, writes one CSV per table \
         (header row; load with psql's \\copy table FROM 'file.csv' csv header; auth_users.csv \
         goes to auth.users). Deterministic for a seed.
         """)

@@ -134,7 +134,7 @@ public struct SyntheticData {
     /// expectation E; the scale puts E where E + spread·√E = rows.
     public func scale(forMaxRows rows: Int, spread: Double = 3) -> Double {
         guard let largest = expectedCounts().largest, largest.rows > 0 else { return 1 }
-        let root = ((Double(rows) + spread * spread / 4).squareRoot() - spread / 2)
+        let root = (Double(rows) + spread * spread / 4).squareRoot() - spread / 2
         return min(1, root * root / Double(largest.rows))
     }
 
@@ -152,7 +152,7 @@ public struct SyntheticData {
             let schema = try makeSchema()
             let counts = try data.generate(into: schema)
             guard let largest = counts.largest, largest.rows > maxRows else { return (data, schema, counts) }
-            // Fewer rows than the expectation scaled down: each pass lowers the scale by 1% at least.
+            // In proportion to the overshoot, and 1% more: each pass lowers the scale.
             options.scale *= 0.99 * Double(maxRows) / Double(largest.rows)
         }
     }
