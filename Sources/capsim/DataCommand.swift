@@ -13,7 +13,8 @@ struct DataCommand: ParsableCommand {
         scale at which no table has more than R rows: the largest table is expected to have \
         about R − 3√R rows (or all of the month's, if fewer), and in the rare case that a \
         drawn count still exceeds R the month is generated again at a lower scale. A month \
-        that would not fit in memory is refused with the scale that would. With --output DIR, writes one CSV per table \
+        that would not fit in memory is refused with the scale that would, and a scale so \
+        small that no account is left with the smallest one that keeps an account. With --output DIR, writes one CSV per table \
         (header row; load with psql's \\copy table FROM 'file.csv' csv header; auth_users.csv \
         goes to auth.users). Deterministic for a seed.
         """)
@@ -49,11 +50,24 @@ struct DataCommand: ParsableCommand {
         if memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
     }
 
+    /// Refuses a scale so small that the month keeps no account (every table would be
+    /// empty), naming the smallest --max-rows or --scale that keeps one.
+    private func refuseEmptyMonth(_ data: SyntheticData) throws {
+        let planned = maxRows.map { data.scale(forMaxRows: $0) } ?? data.options.scale
+        guard data.isEmpty(atScale: planned) else { return }
+        let accounts = data.projection.rows[month].cumulativeSignups
+        let fix = maxRows != nil ? "--max-rows \(data.maxRows(forScale: data.scaleForOneAccount)) or more"
+            : "--scale \(NumberFormat.significant(data.scaleForOneAccount)) or more"
+        throw ToolError(description: "month \(month) at scale \(NumberFormat.significant(planned)) keeps no account of its "
+            + "\(NumberFormat.grouped(accounts)) and its tables would be empty; use \(fix)")
+    }
+
     func run() throws {
         let loaded = try Scenario.load(path: scenario)
         let projection = Simulator.project(loaded)
         do {
             let options = DataOptions(month: month, scale: scale ?? 1, seed: seed, memoryLimit: memoryLimit * 1e9)
+            try refuseEmptyMonth(SyntheticData(projection: projection, options: options))
             let data: SyntheticData, schema: SQLiteSchema, counts: TableCounts
             if let maxRows {
                 (data, schema, counts) = try SyntheticData.generate(projection, options: options, maxRows: maxRows) {

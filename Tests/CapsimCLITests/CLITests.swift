@@ -291,6 +291,21 @@ struct CLITests {
         #expect(bad.stderr.contains("month must be between 0 and 60, got 99"))
     }
 
+    @Test("data refuses a scale at which the month keeps no account, and names a --max-rows or --scale that keeps one")
+    func dataRefusesAnEmptyMonth() throws {
+        let tooFew = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "24", "--max-rows", "50"])
+        #expect(tooFew.status == 2)
+        #expect(tooFew.stdout.isEmpty)
+        let suggested = try #require(tooFew.stderr.firstMatch(of: /keeps no account of its [0-9,]+ and its tables would be empty; use --max-rows (\d+) or more/))
+        let enough = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "24", "--max-rows", String(suggested.1)])
+        #expect(enough.status == 0)
+        #expect(enough.stdout.contains(#/auth_users +1 /#))
+        let tinyScale = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "24", "--scale", "0.00001"])
+        #expect(tinyScale.status == 2)
+        #expect(tinyScale.stderr.contains("keeps no account"))
+        #expect(tinyScale.stderr.contains("use --scale"))
+    }
+
     @Test("queries times the portable queries and writes queries.csv, fits.csv and queries.json")
     func queries() throws {
         let directory = try CLI.temporaryDirectory()

@@ -138,6 +138,22 @@ public struct SyntheticData {
         return min(1, root * root / Double(largest.rows))
     }
 
+    /// The smallest `maxRows` whose ``scale(forMaxRows:spread:)`` is at least `scale`.
+    public func maxRows(forScale scale: Double, spread: Double = 3) -> Int {
+        guard let largest = expectedCounts().largest, largest.rows > 0 else { return 1 }
+        let root = (Double(largest.rows) * scale).squareRoot() + spread / 2
+        return max(1, Int((root * root - spread * spread / 4).rounded(.up)))
+    }
+
+    /// Whether the month keeps no account at `scale` (its C(t) accounts × scale round to 0),
+    /// so that every table would be empty.
+    public func isEmpty(atScale scale: Double) -> Bool {
+        row.cumulativeSignups > 0 && (row.cumulativeSignups * scale).rounded() < 1
+    }
+
+    /// The scale at which the month keeps one whole account of its C(t) (1 for a month without accounts).
+    public var scaleForOneAccount: Double { row.cumulativeSignups > 1 ? 1 / row.cumulativeSignups : 1 }
+
     /// Generates month `options.month` into a schema from `makeSchema` so that no table has
     /// more than `maxRows` rows: at `options.scale` or ``scale(forMaxRows:spread:)``,
     /// whichever is lower, and, if a drawn count still exceeds `maxRows` (rare: the default
