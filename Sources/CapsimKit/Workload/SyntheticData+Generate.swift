@@ -88,7 +88,7 @@ struct RowWriter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private func scaled(_ value: Double) -> Int { Int((value * data.options.scale).rounded()) }
+    private func scaled(_ value: Double) -> Int { SyntheticData.count(value, atScale: data.options.scale) }
 
     /// Start (seconds) of month `k` of the projection, and its length in days.
     private func monthSpan(_ k: Int) -> (start: Double, days: Double) {

@@ -145,10 +145,13 @@ public struct SyntheticData {
         return max(1, Int((root * root - spread * spread / 4).rounded(.up)))
     }
 
+    /// A count of the projection (accounts, waitlist) at `scale`, made whole as the generator writes it.
+    static func count(_ value: Double, atScale scale: Double) -> Int { Int((value * scale).rounded()) }
+
     /// Whether the month keeps no account at `scale` (its C(t) accounts × scale round to 0),
     /// so that every table would be empty.
     public func isEmpty(atScale scale: Double) -> Bool {
-        row.cumulativeSignups > 0 && (row.cumulativeSignups * scale).rounded() < 1
+        row.cumulativeSignups > 0 && Self.count(row.cumulativeSignups, atScale: scale) == 0
     }
 
     /// The scale at which the month keeps one whole account of its C(t) (1 for a month without accounts).
