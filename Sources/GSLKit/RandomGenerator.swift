@@ -26,20 +26,34 @@ public final class RandomGenerator {
 
     fileprivate let rng: UnsafeMutablePointer<gsl_rng>
     public let algorithm: Algorithm
-    /// The state of a taus2 generator, stepped inline by ``uniform()`` (`capsim_taus_uniform`
-    /// in CGSL's shim, GSL's own step); nil for the other algorithms.
-    private let tausState: UnsafeMutableRawPointer?
+    /// What CGSL's samplers draw from: the generator, its taus2 state (stepped inline by
+    /// `capsim_taus_uniform`, GSL's own step; nil for the other algorithms) and the table of log k!.
+    let sampler: UnsafeMutablePointer<capsim_sampler>
 
     public init(_ algorithm: Algorithm = .taus2, seed: UInt = 1) {
         _ = GSL.errorHandlerDisabled
         guard let rng = gsl_rng_alloc(algorithm.type) else { fatalError("gsl_rng_alloc failed: out of memory") }
         self.rng = rng
         self.algorithm = algorithm
-        tausState = algorithm == .taus2 ? rng.pointee.state : nil
+        sampler = .allocate(capacity: 1)
+        sampler.initialize(to: capsim_sampler(rng: rng, taus: algorithm == .taus2 ? rng.pointee.state : nil,
+                                              log_factorials: Self.logFactorials))
         gsl_rng_set(rng, seed)
     }
 
-    deinit { gsl_rng_free(rng) }
+    deinit {
+        gsl_rng_free(rng)
+        sampler.deallocate()
+    }
+
+    /// log k! = lgamma(k + 1) for k < `CAPSIM_LOG_FACTORIAL_TABLE_SIZE` (32 KB), shared by every
+    /// generator, never written after it is made, never freed.
+    nonisolated(unsafe) private static let logFactorials: UnsafePointer<Double> = {
+        let size = Int(CAPSIM_LOG_FACTORIAL_TABLE_SIZE)
+        let table = UnsafeMutablePointer<Double>.allocate(capacity: size)
+        for k in 0..<size { table[k] = lgamma(Double(k) + 1) }
+        return UnsafePointer(table)
+    }()
 
     /// Restarts the stream from `seed` (`gsl_rng_set`). GSL's generators use the low 32 bits.
     public func seed(_ seed: UInt) { gsl_rng_set(rng, seed) }
@@ -48,10 +62,7 @@ public final class RandomGenerator {
 
     /// Uniform on [0, 1) (`gsl_rng_uniform`; for taus2 the same numbers from GSL's step inlined).
     @inline(__always)
-    public func uniform() -> Double {
-        if let tausState { return capsim_taus_uniform(tausState) }
-        return gsl_rng_uniform(rng)
-    }
+    public func uniform() -> Double { capsim_uniform(sampler) }
 
     /// Uniform on (0, 1) (`gsl_rng_uniform_pos`).
     @inline(__always)

@@ -31,15 +31,17 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         let generator = RandomGenerator(.taus2, seed: 1)
         var flows = RandomFlows(generator: generator)
-        var split = [Double](repeating: 0, count: draws.shares.count)
+        var split = TierValues(repeating: 0, count: draws.shares.values.count)
         var total = 0.0
-        for call in draws.calls {
-            switch call.kind {
-            case .arrivals: total += flows.arrivals(mean: call.count)
-            case .successes: total += flows.successes(of: call.count, probability: call.probability)
-            case .split:
-                flows.split(call.count, shares: draws.shares, into: &split)
-                total += split[0]
+        draws.probabilities.withUnsafeBufferPointer { probabilities in
+            for call in draws.calls {
+                switch call.kind {
+                case .arrivals: total += flows.arrivals(mean: call.count)
+                case .successes: total += flows.successes(of: call.count, probability: probabilities[Int(call.probability)])
+                case .split:
+                    flows.split(call.count, shares: draws.shares, into: &split)
+                    total += split[0]
+                }
             }
         }
         blackHole(total)
@@ -58,50 +60,58 @@ struct RecordedDraw {
     enum Kind { case arrivals, successes, split }
     var kind: Kind
     var count: Double
-    var probability: Double
+    /// For successes: the index of its probability in the recording's table.
+    var probability: Int32
 }
 
 /// RandomFlows that also records each draw's parameters.
 struct RecordingFlows: Flows {
     var flows: RandomFlows
     var calls: [RecordedDraw] = []
+    /// Distinct probabilities (as prepared by the engine) and their indices, by bit pattern.
+    var probabilities: [BinomialProbability] = []
+    var indexOfProbability: [UInt64: Int32] = [:]
 
     mutating func initialCount(_ value: Double) -> Double { flows.initialCount(value) }
 
     mutating func arrivals(mean: Double) -> Double {
-        calls.append(RecordedDraw(kind: .arrivals, count: mean, probability: 0))
+        calls.append(RecordedDraw(kind: .arrivals, count: mean, probability: -1))
         return flows.arrivals(mean: mean)
     }
 
-    mutating func successes(of count: Double, probability: Double) -> Double {
-        calls.append(RecordedDraw(kind: .successes, count: count, probability: probability))
+    mutating func successes(of count: Double, probability: BinomialProbability) -> Double {
+        let index = indexOfProbability[probability.value.bitPattern] ?? {
+            probabilities.append(probability)
+            indexOfProbability[probability.value.bitPattern] = Int32(probabilities.count - 1)
+            return Int32(probabilities.count - 1)
+        }()
+        calls.append(RecordedDraw(kind: .successes, count: count, probability: index))
         return flows.successes(of: count, probability: probability)
     }
 
-    mutating func split(_ count: Double, shares: [Double], into result: inout [Double]) {
-        calls.append(RecordedDraw(kind: .split, count: count, probability: 0))
+    mutating func split(_ count: Double, shares: Shares, into result: inout TierValues) {
+        calls.append(RecordedDraw(kind: .split, count: count, probability: -1))
         flows.split(count, shares: shares, into: &result)
     }
 }
 
 /// Every flow draw of 10,000 Monte Carlo runs of the scenario at `path` (seed 1), as
-/// `capsim run --runs 10000` makes them, and the paid tiers' shares (not uncertain there).
-func recordedDraws(path: String) -> (calls: [RecordedDraw], shares: [Double]) {
-    guard let scenario = try? Scenario.load(path: path) else { return ([], []) }
+/// `capsim run --runs 10000` makes them, the probabilities they draw with, and the paid
+/// tiers' shares (not uncertain there).
+func recordedDraws(path: String) -> (calls: [RecordedDraw], probabilities: [BinomialProbability], shares: Shares) {
+    guard let scenario = try? Scenario.load(path: path) else { return ([], [], Shares(TierValues([]))) }
     let options = MonteCarloOptions(runs: 10_000, seed: 1, threads: 1)
     let generator = RandomGenerator(options.algorithm)
-    var calls: [RecordedDraw] = []
-    var shares: [Double] = []
+    var recording = RecordingFlows(flows: RandomFlows(generator: generator))
+    var shares = Shares(TierValues([]))
     for run in 0..<options.runs {
         generator.seed(options.streamSeed(run: run))
         var drawn = scenario
         for uncertainty in scenario.uncertainties {
             drawn[keyPath: uncertainty.target] = uncertainty.range.clamp(uncertainty.distribution.draw(using: generator))
         }
-        shares = drawn.tiers.dropFirst().map(\.share)
-        var flows = RecordingFlows(flows: RandomFlows(generator: generator))
-        Simulator.simulate(drawn, flows: &flows) { _ in }
-        calls += flows.calls
+        shares = Shares(TierValues(drawn.tiers.dropFirst().map(\.share)))
+        Simulator.simulate(drawn, flows: &recording) { _ in }
     }
-    return (calls, shares)
+    return (recording.calls, recording.probabilities, shares)
 }

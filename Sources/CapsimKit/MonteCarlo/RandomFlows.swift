@@ -3,13 +3,15 @@ import GSLKit
 /// Monte Carlo flows (MODEL.md §8): whole users, paid and organic signups ~ Poisson,
 /// waitlist signups, activation, churn and conversions ~ Binomial, the split of
 /// conversions over paid tiers ~ Multinomial. Every uniform comes from one GSL generator;
-/// large-mean Poisson and binomial variates use Hörmann's PTRS and BTRS on those uniforms,
-/// which cost a fifth and a half of `gsl_ran_poisson` and `gsl_ran_binomial` (see
-/// Benchmarks/Randomness and GSLKit).
+/// Poisson and binomial variates are drawn on those uniforms by inversion for small means
+/// and Hörmann's PTRS and BTRS above (GSLKit), several times as fast as `gsl_ran_poisson`
+/// and `gsl_ran_binomial` (see Benchmarks/Randomness).
 public struct RandomFlows: Flows {
     public let generator: RandomGenerator
-    private var probabilities: [Double] = []
-    private var counts: [UInt32] = []
+
+    /// Means and trial counts are capped here (4 × 10⁹ accounts: half the world) so that
+    /// absurd inputs give absurd but finite runs.
+    static let largestCount = 4e9
 
     public init(generator: RandomGenerator) {
         self.generator = generator
@@ -18,7 +20,8 @@ public struct RandomFlows: Flows {
     /// A count made whole without bias: ⌊x⌋, plus 1 with probability x − ⌊x⌋.
     @inline(__always)
     mutating func whole(_ value: Double) -> Double {
-        let floor = value.rounded(.down)
+        // ⌊x⌋ by conversion where it is exact (x86-64's baseline has no rounding instruction).
+        let floor = value >= 0 && value < 0x1p52 ? Double(Int64(value)) : value.rounded(.down)
         let fraction = value - floor
         return fraction > 0 && generator.uniform() < fraction ? floor + 1 : floor
     }
@@ -28,33 +31,24 @@ public struct RandomFlows: Flows {
     @inline(__always)
     public mutating func arrivals(mean: Double) -> Double {
         guard mean > 0 else { return 0 }
-        return Double(generator.poissonPTRS(mean: min(mean, 4e9)))
+        return generator.poissonVariate(mean: min(mean, Self.largestCount))
     }
 
     @inline(__always)
-    public mutating func successes(of count: Double, probability: Double) -> Double {
-        guard count > 0, probability > 0 else { return 0 }
-        let trials = whole(count)
-        guard probability < 1 else { return trials }
-        return Double(generator.binomialBTRS(UInt32(min(trials, 4e9)), probability))
+    public mutating func successes(of count: Double, probability: BinomialProbability) -> Double {
+        guard count > 0, probability.value > 0 else { return 0 }
+        return generator.binomialVariate(trials: min(whole(count), Self.largestCount), probability: probability)
     }
 
-    public mutating func split(_ count: Double, shares: [Double], into result: inout [Double]) {
-        guard shares.count > 1, count > 0 else {
-            for index in result.indices { result[index] = index == 0 ? count : 0 }
-            return
+    /// Multinomial(count, shares) by conditional binomials, as `gsl_ran_multinomial` draws it.
+    public mutating func split(_ count: Double, shares: Shares, into result: inout TierValues) {
+        var remaining = count > 0 ? min(whole(count), Self.largestCount) : 0
+        for index in shares.conditionals.indices {
+            let drawn = remaining > 0 ? generator.binomialVariate(trials: remaining, probability: shares.conditionals[index]) : 0
+            result[index] = drawn
+            remaining -= drawn
         }
-        if probabilities != shares {
-            probabilities = shares
-            counts = Array(repeating: 0, count: shares.count)
-        }
-        let trials = UInt32(min(whole(count), 4e9))
-        probabilities.withUnsafeBufferPointer { p in
-            counts.withUnsafeMutableBufferPointer { n in
-                generator.multinomialBTRS(trials, probabilities: p, counts: n)
-            }
-        }
-        for index in result.indices { result[index] = Double(counts[index]) }
+        if shares.values.count > 0 { result[shares.values.count - 1] = remaining }
     }
 }
 

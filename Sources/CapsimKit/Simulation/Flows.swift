@@ -1,3 +1,5 @@
+import GSLKit
+
 /// How a month's user flows are realised from their rates (MODEL.md §2 and §8).
 ///
 /// The deterministic projection uses expected values (``ExpectedFlows``); Monte Carlo
@@ -9,9 +11,35 @@ public protocol Flows {
     /// New signups from paid marketing and referrals, whose expected sum is `mean`.
     mutating func arrivals(mean: Double) -> Double
     /// How many of `count` succeed, each with probability `probability`.
-    mutating func successes(of count: Double, probability: Double) -> Double
-    /// Splits `count` over categories with the given shares (which sum to 1), writing `result[i]`.
-    mutating func split(_ count: Double, shares: [Double], into result: inout [Double])
+    mutating func successes(of count: Double, probability: BinomialProbability) -> Double
+    /// Splits `count` over categories with the given shares (which sum to 1), writing `result[i]`
+    /// (`result` has as many values as there are shares).
+    mutating func split(_ count: Double, shares: Shares, into result: inout TierValues)
+}
+
+/// Shares of a count (paid tiers' shares of conversions, summing to 1), with the conditional
+/// probabilities of a multinomial split by successive binomials: category i receives
+/// Binomial(remaining, share_i / (1 − Σ_{j<i} share_j)).
+public struct Shares: Sendable {
+    /// share_i.
+    public internal(set) var values: TierValues
+    /// share_i / (1 − Σ_{j<i} share_j), at most 1 (0 once nothing remains), for every category but the last.
+    public private(set) var conditionals: [BinomialProbability]
+
+    public init(_ values: TierValues) {
+        self.values = values
+        conditionals = Array(repeating: BinomialProbability(0), count: max(0, values.count - 1))
+        prepare()
+    }
+
+    /// Computes ``conditionals`` from ``values`` (in place).
+    mutating func prepare() {
+        var remaining = 1.0
+        for index in conditionals.indices {
+            conditionals[index] = BinomialProbability(remaining > 0 ? min(1, values[index] / remaining) : 0)
+            remaining -= values[index]
+        }
+    }
 }
 
 /// Expected values: arrivals = mean, successes = count × probability, split = count × share.
@@ -25,10 +53,12 @@ public struct ExpectedFlows: Flows {
     public mutating func arrivals(mean: Double) -> Double { mean }
 
     @inline(__always)
-    public mutating func successes(of count: Double, probability: Double) -> Double { count * probability }
+    public mutating func successes(of count: Double, probability: BinomialProbability) -> Double {
+        count * probability.value
+    }
 
     @inline(__always)
-    public mutating func split(_ count: Double, shares: [Double], into result: inout [Double]) {
-        for index in shares.indices { result[index] = count * shares[index] }
+    public mutating func split(_ count: Double, shares: Shares, into result: inout TierValues) {
+        for index in shares.values.indices { result[index] = count * shares.values[index] }
     }
 }

@@ -1,3 +1,5 @@
+import GSLKit
+
 /// Days in a model month: 365.25 / 12.
 public let daysPerMonth = 30.4375
 
@@ -70,10 +72,15 @@ struct Engine {
     let scenario: Scenario
     let usage: Usage
     let acquisition: Acquisition
-    let conversionRate: Double
+    /// The month's success probabilities of MODEL.md §2, prepared for repeated draws.
+    let waitlistConversion: BinomialProbability
+    let activation: BinomialProbability
+    let conversion: BinomialProbability
+    /// churn_i per tier.
+    let churn: [BinomialProbability]
     let initialCash: Double
-    let paidShares: [Double]
-    let churn: TierValues
+    /// share_j of each paid tier.
+    let paidShares: Shares
     let prices: TierValues
     /// min(messages_per_active_day, daily_quota) per tier.
     let effectiveMessages: TierValues
@@ -100,7 +107,8 @@ struct Engine {
     private var totalData = 0.0
     /// Σ data(k) for the months k ≥ 1 already archived (t − k ≥ A).
     private var archivedData = 0.0
-    private var conversionsByTier: [Double]
+    /// Conversions of the month to each paid tier.
+    private var conversionsByTier: TierValues
     /// Whether each condition of ``phaseTable`` and ``costTable`` holds this month.
     private var phaseHolds: [Bool]
     private var costHolds: [Bool]
@@ -109,11 +117,13 @@ struct Engine {
         self.scenario = scenario
         usage = scenario.usage
         acquisition = scenario.acquisition
-        conversionRate = scenario.conversionRate
+        waitlistConversion = BinomialProbability(scenario.acquisition.waitlistConversion)
+        activation = BinomialProbability(scenario.acquisition.activationRate)
+        conversion = BinomialProbability(scenario.conversionRate)
         initialCash = scenario.initialCash
         let tiers = scenario.tiers
-        paidShares = tiers.dropFirst().map(\.share)
-        churn = TierValues(tiers.map(\.churn))
+        paidShares = Shares(TierValues(tiers.dropFirst().map(\.share)))
+        churn = tiers.map { BinomialProbability($0.churn) }
         prices = TierValues(tiers.map(\.price))
         effectiveMessages = TierValues(tiers.map(\.effectiveMessagesPerActiveDay))
         feePerAccount = TierValues(tiers.enumerated().map { index, tier in
@@ -139,7 +149,7 @@ struct Engine {
         planPolicy = scenario.supabase.policy
         dataByMonth = [0]
         dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
-        conversionsByTier = Array(repeating: 0, count: max(0, tiers.count - 1))
+        conversionsByTier = TierValues(repeating: 0, count: max(0, tiers.count - 1))
     }
 
     /// Month 0: stocks from the initial users; flows, costs and fees 0; cash = cash.initial.
@@ -174,15 +184,15 @@ struct Engine {
         // paid signups + organic signups, in the order MODEL.md writes them.
         let expectedArrivals = spend / acquisition.cac * saturation + acquisition.referralRate * previousTotal * saturation
         let arrivals = flows.arrivals(mean: expectedArrivals)
-        let fromWaitlist = flows.successes(of: previousWaitlist, probability: acquisition.waitlistConversion)
+        let fromWaitlist = flows.successes(of: previousWaitlist, probability: waitlistConversion)
         row.signups = arrivals + fromWaitlist
         row.waitlist = previousWaitlist - fromWaitlist + acquisition.waitlistJoins
         row.cumulativeSignups = previousSignups + row.signups
-        row.activated = flows.successes(of: row.signups, probability: acquisition.activationRate)
+        row.activated = flows.successes(of: row.signups, probability: activation)
 
         let churnedFree = flows.successes(of: previousUsers[0], probability: churn[0])
         let retainedFree = previousUsers[0] - churnedFree
-        row.conversions = flows.successes(of: retainedFree, probability: conversionRate)
+        row.conversions = flows.successes(of: retainedFree, probability: conversion)
         if !conversionsByTier.isEmpty {
             flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
         }

@@ -242,13 +242,13 @@ struct RowWriter {
             for k in data.liveMonths {
                 guard let (from, to, days) = activeWindow(account, month: k) else { continue }
                 let span = monthSpan(k)
-                let messages = Int(generator.poissonPTRS(mean: perDay * days * messageCalibration[k]))
+                let messages = Int(generator.poissonVariate(mean: perDay * days * messageCalibration[k]))
                 var times = (0..<messages).map { _ in rhythmicTime(from: from, to: to) }
                 times.sort()
                 for time in times {
                     if left == 0 {
                         conversation = uuid()
-                        left = max(1, Int(generator.poissonPTRS(mean: SyntheticData.messagesPerConversation)))
+                        left = max(1, Int(generator.poissonVariate(mean: SyntheticData.messagesPerConversation)))
                         turn = 0
                         try insert("conversations", ["id", "user_id", "title", "created_at", "updated_at", "organization_id"],
                                    [conversation, account.id, "Conversation", Timestamp.format(time), Timestamp.format(time),
@@ -272,7 +272,7 @@ struct RowWriter {
                                     Timestamp.format(time + Double(event))])
                     }
                 }
-                let sessions = Int(generator.poissonPTRS(mean: usage.eventsPerUser * (to - from) / (span.days * 86400) * sessionCalibration[k]))
+                let sessions = Int(generator.poissonVariate(mean: usage.eventsPerUser * (to - from) / (span.days * 86400) * sessionCalibration[k]))
                 for _ in 0..<sessions {
                     try insert("analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
                                [uuid(), account.id, "session_start", nil, Timestamp.format(rhythmicTime(from: from, to: to))])
