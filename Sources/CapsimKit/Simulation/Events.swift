@@ -65,8 +65,8 @@ public struct EventMonths: Sendable {
     private let milestoneConditions: ConditionTable
     /// Per milestone: its condition's index in ``milestoneConditions`` (equal conditions are stored once).
     private let milestoneWhen: [Int]
-    /// Whether each condition of ``milestoneConditions`` holds this month.
-    private var milestoneHolds: [Bool]
+    /// This run's verdicts on ``milestoneConditions``.
+    private var milestoneVerdicts: ConditionTable.Verdicts
     private let phaseBase: Int
     private let milestoneBase: Int
     private let planBase: Int
@@ -74,7 +74,7 @@ public struct EventMonths: Sendable {
     private let hardPlans: [Int]
     private var previousPhase = -1
     private var previousPlan = 0
-    /// Milestones not reached yet: their conditions are no longer evaluated once all are.
+    /// Milestones not reached yet (a reached milestone's condition is no longer evaluated).
     private var milestonesLeft: Int
 
     public init(scenario: Scenario, catalog: EventCatalog) {
@@ -84,7 +84,7 @@ public struct EventMonths: Sendable {
         var conditions = ConditionTable()
         milestoneWhen = scenario.milestones.map { conditions.add($0.when) }
         milestoneConditions = conditions
-        milestoneHolds = Array(repeating: false, count: conditions.count)
+        milestoneVerdicts = conditions.initialVerdicts()
         months = Array(repeating: -1, count: catalog.count)
         phaseBase = 0
         milestoneBase = scenario.phases.count
@@ -99,9 +99,9 @@ public struct EventMonths: Sendable {
             for phase in (previousPhase + 1)...row.phase { months[phaseBase + phase] = row.month }
             previousPhase = row.phase
         }
-        if milestonesLeft > 0 {
-            milestoneConditions.evaluate(ConditionTable.values(row.conditionInputs), into: &milestoneHolds)
-            for index in 0..<milestoneCount where months[milestoneBase + index] < 0 && milestoneHolds[milestoneWhen[index]] {
+        var values = ConditionTable.Values(row.conditionInputs)
+        if milestonesLeft > 0, values.withPointer({ milestoneConditions.update($0, &milestoneVerdicts) }) {
+            for index in 0..<milestoneCount where months[milestoneBase + index] < 0 && milestoneVerdicts[milestoneWhen[index]] {
                 months[milestoneBase + index] = row.month
                 milestonesLeft -= 1
             }

@@ -109,9 +109,16 @@ struct Engine {
     private var archivedData = 0.0
     /// Conversions of the month to each paid tier.
     private var conversionsByTier: TierValues
-    /// Whether each condition of ``phaseTable`` and ``costTable`` holds this month.
-    private var phaseHolds: [Bool]
-    private var costHolds: [Bool]
+    /// This run's verdicts on the conditions of ``phaseTable`` and ``costTable``.
+    private var phaseVerdicts: ConditionTable.Verdicts
+    private var costVerdicts: ConditionTable.Verdicts
+    /// The highest phase whose condition holds, the team and compliance costs and the
+    /// services in force: they change only when a verdict does.
+    private var highestPhaseHolding = 0
+    private var teamCost = 0.0
+    private var complianceCost = 0.0
+    /// Indices of the services whose condition holds, in file order.
+    private var holdingServices: [Int] = []
 
     init(scenario: Scenario, plan: EnginePlan) {
         self.scenario = scenario
@@ -138,8 +145,8 @@ struct Engine {
         }
         phaseTable = plan.phaseConditions
         costTable = plan.costConditions
-        phaseHolds = Array(repeating: false, count: plan.phaseConditions.count)
-        costHolds = Array(repeating: false, count: plan.costConditions.count)
+        phaseVerdicts = plan.phaseConditions.initialVerdicts()
+        costVerdicts = plan.costConditions.initialVerdicts()
         phaseConditions = plan.phases
         services = zip(scenario.services, plan.services).map { ($0.monthly, $0.perUser, $1) }
         teamSteps = plan.teamSteps.map { (scenario.team[$0.role].monthlyCost * $0.count, $0.when) }
@@ -224,25 +231,29 @@ struct Engine {
 
         // §5 Costs.
         row.supabaseCost = plans[row.planIndex].monthlyCost(for: PlanUsage(row))
-        costTable.evaluate(ConditionTable.values(row.conditionInputs), into: &costHolds)
-        var services = 0.0
-        for service in self.services {
-            services += costHolds[service.when] ? service.monthly + service.perUser * row.users : 0
-        }
-        row.servicesCost = services
-        var team = 0.0, step = 0
-        for end in roleEnds {
-            var roleCost = 0.0
-            while step < end {
-                roleCost = costHolds[teamSteps[step].when] ? teamSteps[step].cost : roleCost
-                step += 1
+        var values = ConditionTable.Values(row.conditionInputs)
+        if values.withPointer({ costTable.update($0, &costVerdicts) }) {
+            var team = 0.0, step = 0
+            for end in roleEnds {
+                var roleCost = 0.0
+                while step < end {
+                    roleCost = costVerdicts[teamSteps[step].when] ? teamSteps[step].cost : roleCost
+                    step += 1
+                }
+                team += roleCost
             }
-            team += roleCost
+            teamCost = team
+            var compliance = 0.0
+            for item in self.compliance { compliance += costVerdicts[item.when] ? item.monthly : 0 }
+            complianceCost = compliance
+            holdingServices.removeAll(keepingCapacity: true)
+            for index in self.services.indices where costVerdicts[self.services[index].when] { holdingServices.append(index) }
         }
-        row.teamCost = team
-        var compliance = 0.0
-        for item in self.compliance { compliance += costHolds[item.when] ? item.monthly : 0 }
-        row.complianceCost = compliance
+        var services = 0.0
+        for index in holdingServices { services += self.services[index].monthly + self.services[index].perUser * row.users }
+        row.servicesCost = services
+        row.teamCost = teamCost
+        row.complianceCost = complianceCost
         row.marketing = spend
         row.variableCost = row.messages * usage.costPerMessage
         var fees = 0.0
@@ -270,10 +281,12 @@ struct Engine {
         for index in 1..<row.usersByTier.count { mrr += row.usersByTier[index] * prices[index] }
         row.mrr = mrr
 
-        phaseTable.evaluate(ConditionTable.values(row.conditionInputs), into: &phaseHolds)
-        var reached = 0
-        for phase in phaseConditions.indices { reached = phaseHolds[phaseConditions[phase]] ? phase : reached }
-        row.phase = max(previousPhase, reached)
+        // phase(t) = max(phase(t − 1), highest p whose `when` holds).
+        var values = ConditionTable.Values(row.conditionInputs)
+        if values.withPointer({ phaseTable.update($0, &phaseVerdicts) }) {
+            highestPhaseHolding = phaseConditions.indices.last { phaseVerdicts[phaseConditions[$0]] } ?? 0
+        }
+        row.phase = max(previousPhase, highestPhaseHolding)
         row.planIndex = max(previousPlan, PlanTerms.choose(plans, policy: planPolicy, for: PlanUsage(row)))
     }
 
