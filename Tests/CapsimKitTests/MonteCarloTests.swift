@@ -1,5 +1,6 @@
 @testable import CapsimKit
 import Foundation
+import GSLKit
 import Testing
 
 @Suite("Monte Carlo")
@@ -113,4 +114,59 @@ struct MonteCarloTests {
         let header = result.bandsCSV().prefix { $0 != "\r\n" }
         #expect(header == "month,date,metric,mean,p5,p25,p50,p75,p95")
     }
+
+    /// Costs that hold from month 1 on (no condition), one of them uncertain.
+    static let standingCosts = largePopulation.replacingOccurrences(
+        of: "    plans: [{name: only, price: 599}]",
+        with: "    plans: [{name: only, price: 599}]\n  services: [{name: always, monthly: {dist: uniform, min: 50, max: 150}}]")
+        + """
+
+        team: [{role: founder, monthly_cost: 5000, headcount: [{count: 1}]}]
+        compliance: [{name: audit, annual: 1200}]
+        """
+
+    @Test("An engine loaded with another run's scenario projects what a new engine projects", arguments: [
+        "scenarios/mirai-roadmap.yaml", "scenarios/mirai-viral.yaml", "scenarios/mirai-high-churn.yaml", "standing costs",
+    ])
+    func reloadedEngine(path: String) throws {
+        // Given three runs' drawn scenarios, of the same structure
+        let base = path.hasSuffix(".yaml") ? try Scenario.load(path: Fixtures.path(path)) : try Fixtures.scenario(Self.standingCosts)
+        let generator = RandomGenerator(.taus2, seed: 5)
+        let drawn: [Scenario] = (0..<3).map { _ in
+            var scenario = base
+            for uncertainty in base.uncertainties {
+                uncertainty.target(&scenario, uncertainty.range.clamp(uncertainty.distribution.draw(using: generator)))
+            }
+            return scenario
+        }
+        let plan = EnginePlan(scenario: base)
+        // A run that stops at month 1 leaves the engine where the next run (the same draws) is in month 1.
+        var short = drawn[0]
+        short.horizonMonths = 1
+        var reused = Engine(scenario: short, plan: plan)
+        var shortFlows = RandomFlows(generator: RandomGenerator(.taus2, seed: 0))
+        _ = Simulator.simulate(&reused, flows: &shortFlows) { _ in }
+        for (index, scenario) in drawn.enumerated() {
+            // When one engine runs them in turn (a Monte Carlo worker's), and a new engine runs each
+            var reusedRows: [MonthRow] = [], freshRows: [MonthRow] = []
+            reused.load(scenario)
+            var flows = RandomFlows(generator: RandomGenerator(.taus2, seed: UInt(index)))
+            _ = Simulator.simulate(&reused, flows: &flows) { reusedRows.append($0) }
+            flows = RandomFlows(generator: RandomGenerator(.taus2, seed: UInt(index)))
+            _ = Simulator.simulate(scenario, plan: plan, flows: &flows) { freshRows.append($0) }
+            // Then every month is the same
+            let differing = zip(reusedRows, freshRows).first { $0 != $1 }
+            #expect(reusedRows.count == freshRows.count && differing == nil,
+                    "run \(index), month \(differing?.0.month ?? -1): \(String(describing: differing))")
+            if !path.hasSuffix(".yaml") {
+                #expect(freshRows.dropFirst().allSatisfy { $0.teamCost == 5000 && $0.complianceCost == 100 && $0.servicesCost > 0 },
+                        "costs without a condition are charged every month")
+            }
+            var expected = ExpectedFlows()
+            reused.load(scenario)
+            #expect(Simulator.simulate(&reused, flows: &expected) { _ in } == Simulator.project(scenario).rows.last,
+                    "run \(index), expected flows")
+        }
+    }
 }
+

@@ -56,7 +56,7 @@ struct ScenarioLoadingTests {
         ])
         // The key paths write back into the scenario.
         var copy = scenario
-        for uncertainty in scenario.uncertainties { copy[keyPath: uncertainty.target] = 0.5 }
+        for uncertainty in scenario.uncertainties { uncertainty.target(&copy, 0.5) }
         #expect(copy.acquisition.marketSize == 0.5 && copy.conversionRate == 0.5)
     }
 

@@ -108,7 +108,7 @@ func recordedDraws(path: String) -> (calls: [RecordedDraw], probabilities: [Bino
         generator.seed(options.streamSeed(run: run))
         var drawn = scenario
         for uncertainty in scenario.uncertainties {
-            drawn[keyPath: uncertainty.target] = uncertainty.range.clamp(uncertainty.distribution.draw(using: generator))
+            uncertainty.target(&drawn, uncertainty.range.clamp(uncertainty.distribution.draw(using: generator)))
         }
         shares = Shares(TierValues(drawn.tiers.dropFirst().map(\.share)))
         Simulator.simulate(drawn, flows: &recording) { _ in }

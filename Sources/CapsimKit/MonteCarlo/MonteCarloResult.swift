@@ -81,6 +81,7 @@ public struct MonteCarloResult: Sendable {
     public var sampledRuns: Int { sample.capacity }
     private let metrics: [Metric]
     private let sums: [Double]
+    /// Runs in which each (month, metric) is defined.
     private let counts: [Int32]
     private let histogram: [Int32]
     private let probes: [(atMost: Int, atLeast: Int, defined: Int)]
@@ -95,7 +96,9 @@ public struct MonteCarloResult: Sendable {
         months = layout.months
         runs = totals.runs
         sums = totals.sums
-        counts = totals.counts
+        counts = (0..<layout.months).flatMap { month in
+            layout.metrics.indices.map { Int32(totals.definedRuns(month: month, metric: $0, layout: layout)) }
+        }
         histogram = totals.eventHistogram
         probes = totals.probeCounts
         self.sample = sample

@@ -35,7 +35,8 @@ public enum MonteCarlo {
                 let (blocks, sample) = shared.value
                 // Allocated by the worker's own thread, and blocks summed in a local value
                 // before being stored: workers write no cache line another worker reads.
-                let generator = RandomGenerator(options.algorithm)
+                var workspace = Workspace(scenario: scenario, layout: layout, algorithm: options.algorithm)
+                defer { workspace.deallocate() }
                 while true {
                     let index = nextBlock.add(1, ordering: .relaxed).oldValue
                     guard index < waveBlocks else { break }
@@ -43,8 +44,8 @@ public enum MonteCarlo {
                     let runs = (block * MonteCarloOptions.blockSize)..<min(options.runs, (block + 1) * MonteCarloOptions.blockSize)
                     var accumulator = BlockAccumulator(layout: layout, keepsRecords: keepsRecords)
                     for run in runs {
-                        simulateRun(run, scenario: scenario, options: options, layout: layout,
-                                    generator: generator, sample: sample, into: &accumulator)
+                        simulateRun(run, base: scenario, options: options, layout: layout, workspace: &workspace,
+                                    sample: sample, into: &accumulator)
                     }
                     (blocks.baseAddress! + index).initialize(to: accumulator)
                 }
@@ -61,32 +62,58 @@ public enum MonteCarlo {
         return MonteCarloResult(scenario: scenario, options: options, layout: layout, totals: totals, sample: sample)
     }
 
+    /// What a worker reuses from run to run: its generator, the scenario that receives each
+    /// run's drawn values (written in place), the engine that runs it, the event tracker and
+    /// room for a month's metric values.
+    private struct Workspace {
+        let generator: RandomGenerator
+        var scenario: Scenario
+        var engine: Engine
+        var events: EventMonths
+        var parameters: [Double]
+        /// A month's metric values (``Layout/metrics`` order) of a run outside the sample.
+        let values: UnsafeMutablePointer<Double>
+
+        init(scenario: Scenario, layout: Layout, algorithm: RandomGenerator.Algorithm) {
+            generator = RandomGenerator(algorithm)
+            self.scenario = scenario
+            engine = Engine(scenario: scenario, plan: layout.plan)
+            events = layout.events
+            parameters = Array(repeating: 0, count: scenario.uncertainties.count)
+            values = .allocate(capacity: layout.metrics.count)
+        }
+
+        func deallocate() { values.deallocate() }
+    }
+
     /// One run: draw the uncertain parameters, then simulate with random flows.
-    private static func simulateRun(_ run: Int, scenario base: Scenario, options: MonteCarloOptions, layout: Layout,
-                                    generator: RandomGenerator, sample: SampleStore, into block: inout BlockAccumulator) {
+    private static func simulateRun(_ run: Int, base: Scenario, options: MonteCarloOptions, layout: Layout,
+                                    workspace: inout Workspace, sample: SampleStore, into block: inout BlockAccumulator) {
+        let generator = workspace.generator
         generator.seed(options.streamSeed(run: run))
-        var scenario = base
-        var parameters = [Double](repeating: 0, count: base.uncertainties.count)
         for (index, uncertainty) in base.uncertainties.enumerated() {
             let value = uncertainty.range.clamp(uncertainty.distribution.draw(using: generator))
-            parameters[index] = value
-            scenario[keyPath: uncertainty.target] = value
+            workspace.parameters[index] = value
+            uncertainty.target(&workspace.scenario, value)
         }
+        workspace.engine.load(workspace.scenario)
+        workspace.events.reset()
         let slot = sample.slot(of: run)
         var flows = RandomFlows(generator: generator)
-        var events = layout.events
-        let last = withUnsafeTemporaryAllocation(of: Double.self, capacity: layout.metrics.count) { values in
-            Simulator.simulate(scenario, plan: layout.plan, flows: &flows) { row in
-                events.observe(row)
-                row.writeNumericValues(to: values.baseAddress!)
-                block.add(row, values: UnsafeBufferPointer(values), layout: layout)
-                if let slot { sample.store(UnsafeBufferPointer(values), month: row.month, slot: slot) }
-            }
+        let scratch = workspace.values
+        let last = Simulator.simulate(&workspace.engine, flows: &flows) { row in
+            workspace.events.observe(row)
+            // A sampled run's values go straight to its row of the sample.
+            let values = slot.map { sample.values(slot: $0, month: row.month) } ?? scratch
+            row.writeNumericValues(to: values)
+            block.add(month: row.month, values: values, layout: layout)
+            if !layout.probes.isEmpty { block.count(row, probes: layout.probes) }
         }
-        block.addEvents(events.months)
-        if let slot { sample.store(parameters: parameters, events: events.months, slot: slot) }
+        block.addEvents(workspace.events.months)
+        if let slot { sample.store(parameters: workspace.parameters, events: workspace.events.months, slot: slot) }
         if block.keepsRecords {
-            block.records.append(RunRecord(run: run, parameters: parameters, horizon: last, eventMonths: events.months))
+            block.records.append(RunRecord(run: run, parameters: workspace.parameters, horizon: last,
+                                           eventMonths: workspace.events.months))
         }
     }
 }
@@ -107,6 +134,8 @@ struct Layout: Sendable {
     /// A fresh event tracker, copied for each run.
     let events: EventMonths
     let probes: [Probe]
+    /// Indices in ``metrics`` of the metrics that can be undefined in a month (NaN in its values).
+    let optionalMetrics: [Int]
 
     init(scenario: Scenario, probes: [Probe] = []) {
         self.probes = probes
@@ -119,6 +148,7 @@ struct Layout: Sendable {
         precondition(metrics == Metric.exportOrder(tierCount: scenario.tiers.count), "metric order differs from the export")
         catalog = EventCatalog(scenario: scenario)
         events = EventMonths(scenario: scenario, catalog: catalog)
+        optionalMetrics = numeric.indices.filter { !numeric[$0].metric.isAlwaysDefined }
     }
 }
 
@@ -126,7 +156,9 @@ struct Layout: Sendable {
 struct BlockAccumulator {
     /// Σ value per (month, metric), over the runs where it is defined.
     var sums: [Double]
-    var counts: [Int32]
+    /// Runs where the metric is defined, per (month, optional metric): the others are
+    /// defined in every run (``Layout/optionalMetrics``).
+    var definedCounts: [Int32]
     /// Runs per (event, month of first occurrence).
     var eventHistogram: [Int32]
     /// Per probe: runs at or below, at or above the threshold, and runs where the metric is defined.
@@ -137,7 +169,7 @@ struct BlockAccumulator {
 
     init(layout: Layout, keepsRecords: Bool) {
         sums = Array(repeating: 0, count: layout.months * layout.metrics.count)
-        counts = Array(repeating: 0, count: layout.months * layout.metrics.count)
+        definedCounts = Array(repeating: 0, count: layout.months * layout.optionalMetrics.count)
         eventHistogram = Array(repeating: 0, count: layout.catalog.count * layout.months)
         probeCounts = Array(repeating: (0, 0, 0), count: layout.probes.count)
         self.keepsRecords = keepsRecords
@@ -146,22 +178,30 @@ struct BlockAccumulator {
 
     /// Adds a month of one run: `values` are its metrics in ``Layout/metrics`` order, NaN where undefined.
     @inline(__always)
-    mutating func add(_ row: MonthRow, values: UnsafeBufferPointer<Double>, layout: Layout) {
-        for (index, probe) in layout.probes.enumerated() where probe.month == row.month {
+    mutating func add(month: Int, values: UnsafePointer<Double>, layout: Layout) {
+        let count = layout.metrics.count
+        sums.withUnsafeMutableBufferPointer { sums in
+            let sums = sums.baseAddress! + month * count
+            for index in 0..<count {
+                // An undefined (NaN) value adds nothing; `value == value` is false only for NaN
+                // and compiles to one vector compare (`isNaN` tests the bits).
+                let value = values[index]
+                sums[index] += value == value ? value : 0
+            }
+        }
+        let optional = layout.optionalMetrics.count
+        for (slot, metric) in layout.optionalMetrics.enumerated() where !values[metric].isNaN {
+            definedCounts[month * optional + slot] += 1
+        }
+    }
+
+    /// Counts the month of one run against the probes of that month.
+    mutating func count(_ row: MonthRow, probes: [Probe]) {
+        for (index, probe) in probes.enumerated() where probe.month == row.month {
             guard let value = probe.metric.value(in: row) else { continue }
             probeCounts[index].defined += 1
             if value <= probe.threshold { probeCounts[index].atMost += 1 }
             if value >= probe.threshold { probeCounts[index].atLeast += 1 }
-        }
-        let base = row.month * values.count
-        sums.withUnsafeMutableBufferPointer { sums in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for index in values.indices {
-                    let value = values[index], defined = !value.isNaN
-                    sums[base + index] += defined ? value : 0
-                    counts[base + index] += defined ? 1 : 0
-                }
-            }
         }
     }
 
@@ -176,16 +216,20 @@ struct BlockAccumulator {
     /// Folds another block in (call in block order).
     mutating func add(_ other: BlockAccumulator) {
         runs += other.runs
-        for index in sums.indices {
-            sums[index] += other.sums[index]
-            counts[index] += other.counts[index]
-        }
+        for index in sums.indices { sums[index] += other.sums[index] }
+        for index in definedCounts.indices { definedCounts[index] += other.definedCounts[index] }
         for index in eventHistogram.indices { eventHistogram[index] += other.eventHistogram[index] }
         for index in probeCounts.indices {
             probeCounts[index].atMost += other.probeCounts[index].atMost
             probeCounts[index].atLeast += other.probeCounts[index].atLeast
             probeCounts[index].defined += other.probeCounts[index].defined
         }
+    }
+
+    /// Runs in which metric `metric` (an index in ``Layout/metrics``) is defined in `month`.
+    func definedRuns(month: Int, metric: Int, layout: Layout) -> Int {
+        guard let slot = layout.optionalMetrics.firstIndex(of: metric) else { return runs }
+        return Int(definedCounts[month * layout.optionalMetrics.count + slot])
     }
 }
 
@@ -247,10 +291,10 @@ final class SampleStore: @unchecked Sendable {
         return slot >= 0 ? Int(slot) : nil
     }
 
-    /// Stores a month's metric values (``Layout/metrics`` order, NaN where undefined) of the run in `slot`.
-    func store(_ monthValues: UnsafeBufferPointer<Double>, month: Int, slot: Int) {
-        let base = (slot * months + month) * metricCount
-        _ = UnsafeMutableBufferPointer(rebasing: values[base..<(base + metricCount)]).update(fromContentsOf: monthValues)
+    /// Where the run in `slot` stores a month's metric values (``Layout/metrics`` order, NaN where undefined).
+    @inline(__always)
+    func values(slot: Int, month: Int) -> UnsafeMutablePointer<Double> {
+        values.baseAddress! + (slot * months + month) * metricCount
     }
 
     func store(parameters drawn: [Double], events: [Int], slot: Int) {

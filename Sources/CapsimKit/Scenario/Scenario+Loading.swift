@@ -69,8 +69,8 @@ extension ScenarioDecoder {
         let phases = self.phases(top, phaseNames: phaseNames)
         let tiers = self.tiers(top)
         let initialCash = top["cash"].flatMap { mapping($0, at: "cash", known: ["initial"]) }
-            .map { parameter($0, "initial", default: 0, range: ValueRange(lower: -.infinity, upper: .infinity), target: \Scenario.initialCash) } ?? 0
-        let conversionRate = parameter(top, "conversion_rate", default: nil, range: .rate, target: \Scenario.conversionRate)
+            .map { parameter($0, "initial", default: 0, range: ValueRange(lower: -.infinity, upper: .infinity), target: { $0.initialCash = $1 }) } ?? 0
+        let conversionRate = parameter(top, "conversion_rate", default: nil, range: .rate, target: { $0.conversionRate = $1 })
         let (initialUsers, waitlist) = self.initialUsers(top, tiers: tiers)
         var tiersWithUsers = tiers
         for index in tiersWithUsers.indices { tiersWithUsers[index].initialUsers = initialUsers[index] }
@@ -79,8 +79,8 @@ extension ScenarioDecoder {
         let usage = self.usage(top)
         let payments = top["payments"].flatMap { mapping($0, at: "payments", known: ["percent", "fixed"]) }
             .map { reader in
-                Payments(percent: parameter(reader, "percent", default: 0, range: .rate, target: \Scenario.payments.percent),
-                         fixed: parameter(reader, "fixed", default: 0, range: .nonNegative, target: \Scenario.payments.fixed))
+                Payments(percent: parameter(reader, "percent", default: 0, range: .rate, target: { $0.payments.percent = $1 }),
+                         fixed: parameter(reader, "fixed", default: 0, range: .nonNegative, target: { $0.payments.fixed = $1 }))
             } ?? Payments(percent: 0, fixed: 0)
         let marketing = self.marketing(top, phaseNames: phaseNames)
         let (supabase, services) = infrastructure(top, phaseNames: phaseNames)
@@ -153,7 +153,7 @@ extension ScenarioDecoder {
             }
             let errorsBefore = diagnostics.count
             let price = reader["price"].map {
-                parameter($0, at: reader.path("price"), range: .nonNegative, target: \Scenario.tiers[index].price)
+                parameter($0, at: reader.path("price"), range: .nonNegative, target: { $0.tiers[index].price = $1 })
             } ?? 0
             if diagnostics.count > errorsBefore {
                 // The price itself is invalid; the free-tier rules below would only repeat it.
@@ -180,9 +180,9 @@ extension ScenarioDecoder {
             let quota: Double? = reader["daily_quota"].map { number($0, at: reader.path("daily_quota"), range: .nonNegative) }
             tiers.append(Tier(
                 name: name, price: price, share: share,
-                churn: parameter(reader, "churn", default: nil, range: .rate, target: \Scenario.tiers[index].churn),
+                churn: parameter(reader, "churn", default: nil, range: .rate, target: { $0.tiers[index].churn = $1 }),
                 messagesPerActiveDay: parameter(reader, "messages_per_active_day", default: nil, range: .nonNegative,
-                                                target: \Scenario.tiers[index].messagesPerActiveDay),
+                                                target: { $0.tiers[index].messagesPerActiveDay = $1 }),
                 dailyQuota: quota, initialUsers: 0))
         }
         if paidCount > 0, shareNodes.count == paidCount {
@@ -201,10 +201,10 @@ extension ScenarioDecoder {
         for (index, tier) in tiers.enumerated() {
             if let value = reader[tier.name] {
                 counts[index] = parameter(value, at: reader.path(tier.name), range: .nonNegative,
-                                          target: \Scenario.tiers[index].initialUsers)
+                                          target: { $0.tiers[index].initialUsers = $1 })
             }
         }
-        let waitlist = parameter(reader, "waitlist", default: 0, range: .nonNegative, target: \Scenario.initialWaitlist)
+        let waitlist = parameter(reader, "waitlist", default: 0, range: .nonNegative, target: { $0.initialWaitlist = $1 })
         return (counts, waitlist)
     }
 
@@ -216,18 +216,18 @@ extension ScenarioDecoder {
                                    required: ["cac", "activation_rate"]) else { return result }
         if let market = reader["market_size"] {
             result.marketSize = parameter(market, at: reader.path("market_size"), range: ValueRange(lower: 1, upper: .infinity),
-                                          target: \Scenario.acquisition.marketSize!)
+                                          target: { $0.acquisition.marketSize = $1 })
         }
         if let cac = reader["cac"] {
-            result.cac = parameter(cac, at: reader.path("cac"), range: ValueRange(lower: 0.01, upper: .infinity), target: \Scenario.acquisition.cac)
+            result.cac = parameter(cac, at: reader.path("cac"), range: ValueRange(lower: 0.01, upper: .infinity), target: { $0.acquisition.cac = $1 })
         }
-        result.referralRate = parameter(reader, "referral_rate", default: 0, range: .rate, target: \Scenario.acquisition.referralRate)
+        result.referralRate = parameter(reader, "referral_rate", default: 0, range: .rate, target: { $0.acquisition.referralRate = $1 })
         result.waitlistConversion = parameter(reader, "waitlist_conversion", default: 0, range: .rate,
-                                              target: \Scenario.acquisition.waitlistConversion)
-        result.waitlistJoins = parameter(reader, "waitlist_joins", default: 0, range: .nonNegative, target: \Scenario.acquisition.waitlistJoins)
+                                              target: { $0.acquisition.waitlistConversion = $1 })
+        result.waitlistJoins = parameter(reader, "waitlist_joins", default: 0, range: .nonNegative, target: { $0.acquisition.waitlistJoins = $1 })
         if let activation = reader["activation_rate"] {
             result.activationRate = parameter(activation, at: reader.path("activation_rate"), range: .rate,
-                                              target: \Scenario.acquisition.activationRate)
+                                              target: { $0.acquisition.activationRate = $1 })
         }
         return result
     }
@@ -243,25 +243,26 @@ extension ScenarioDecoder {
             return usage
         }
         func value(_ key: String, _ range: ValueRange = .nonNegative, _ unit: ValueUnit = .number,
-                   _ target: WritableKeyPath<Scenario, Double> & Sendable, default defaultValue: Double = 0) -> Double {
+                   default defaultValue: Double = 0, _ target: @escaping Uncertainty.Target) -> Double {
             parameter(reader, key, default: defaultValue, range: range, unit: unit, target: target)
         }
         if let stickiness = reader["stickiness"] {
-            usage.stickiness = parameter(stickiness, at: reader.path("stickiness"), range: .rate, target: \Scenario.usage.stickiness)
+            usage.stickiness = parameter(stickiness, at: reader.path("stickiness"), range: .rate, target: { $0.usage.stickiness = $1 })
         }
-        usage.eventsPerMessage = value("events_per_message", .nonNegative, .number, \Scenario.usage.eventsPerMessage)
-        usage.eventsPerUser = value("events_per_user", .nonNegative, .number, \Scenario.usage.eventsPerUser)
-        usage.bytesPerMessage = value("bytes_per_message", .nonNegative, .size, \Scenario.usage.bytesPerMessage)
-        usage.bytesPerEvent = value("bytes_per_event", .nonNegative, .size, \Scenario.usage.bytesPerEvent)
-        usage.bytesPerAccount = value("bytes_per_account", .nonNegative, .size, \Scenario.usage.bytesPerAccount)
-        usage.baseDBBytes = value("base_db_bytes", .nonNegative, .size, \Scenario.usage.baseDBBytes)
-        usage.storagePerAccount = value("storage_per_account", .nonNegative, .size, \Scenario.usage.storagePerAccount)
-        usage.egressPerMessage = value("egress_per_message", .nonNegative, .size, \Scenario.usage.egressPerMessage)
-        usage.egressPerUser = value("egress_per_user", .nonNegative, .size, \Scenario.usage.egressPerUser)
-        usage.peakConcurrency = value("peak_concurrency", .rate, .number, \Scenario.usage.peakConcurrency)
-        usage.costPerMessage = value("cost_per_message", .nonNegative, .number, \Scenario.usage.costPerMessage)
-        usage.messageChars = value("message_chars", ValueRange(lower: 1, upper: .infinity), .number,
-                                   \Scenario.usage.messageChars, default: 300)
+        usage.eventsPerMessage = value("events_per_message", .nonNegative, .number) { $0.usage.eventsPerMessage = $1 }
+        usage.eventsPerUser = value("events_per_user", .nonNegative, .number) { $0.usage.eventsPerUser = $1 }
+        usage.bytesPerMessage = value("bytes_per_message", .nonNegative, .size) { $0.usage.bytesPerMessage = $1 }
+        usage.bytesPerEvent = value("bytes_per_event", .nonNegative, .size) { $0.usage.bytesPerEvent = $1 }
+        usage.bytesPerAccount = value("bytes_per_account", .nonNegative, .size) { $0.usage.bytesPerAccount = $1 }
+        usage.baseDBBytes = value("base_db_bytes", .nonNegative, .size) { $0.usage.baseDBBytes = $1 }
+        usage.storagePerAccount = value("storage_per_account", .nonNegative, .size) { $0.usage.storagePerAccount = $1 }
+        usage.egressPerMessage = value("egress_per_message", .nonNegative, .size) { $0.usage.egressPerMessage = $1 }
+        usage.egressPerUser = value("egress_per_user", .nonNegative, .size) { $0.usage.egressPerUser = $1 }
+        usage.peakConcurrency = value("peak_concurrency", .rate, .number) { $0.usage.peakConcurrency = $1 }
+        usage.costPerMessage = value("cost_per_message", .nonNegative, .number) { $0.usage.costPerMessage = $1 }
+        usage.messageChars = value("message_chars", ValueRange(lower: 1, upper: .infinity), .number, default: 300) {
+            $0.usage.messageChars = $1
+        }
         usage.archiveAfterMonths = reader["archive_after_months"].map {
             integer($0, at: reader.path("archive_after_months"), range: 1...1200)
         }
@@ -287,7 +288,7 @@ extension ScenarioDecoder {
                 report(phaseNode.location, reader.path("phase"), "phase \(phase) already has a marketing spend")
             }
             let spend = reader["spend"].map {
-                parameter($0, at: reader.path("spend"), range: .nonNegative, target: \Scenario.marketing[index].spend)
+                parameter($0, at: reader.path("spend"), range: .nonNegative, target: { $0.marketing[index].spend = $1 })
             } ?? 0
             spends.append(MarketingSpend(phase: phase, spend: spend))
         }
@@ -311,7 +312,7 @@ extension ScenarioDecoder {
             }
             return Role(role: reader["role"].map { string($0, at: reader.path("role")) } ?? "",
                         monthlyCost: parameter(reader, "monthly_cost", default: nil, range: .nonNegative,
-                                               target: \Scenario.team[index].monthlyCost),
+                                               target: { $0.team[index].monthlyCost = $1 }),
                         headcount: headcount)
         }
     }
@@ -323,7 +324,7 @@ extension ScenarioDecoder {
                                        required: ["name"]) else { return nil }
             return ComplianceCost(name: reader["name"].map { string($0, at: reader.path("name")) } ?? "",
                                   annual: parameter(reader, "annual", default: nil, range: .nonNegative,
-                                                    target: \Scenario.compliance[index].annual),
+                                                    target: { $0.compliance[index].annual = $1 }),
                                   when: condition(reader["when"], at: reader.path("when"), phaseNames: phaseNames))
         }
     }

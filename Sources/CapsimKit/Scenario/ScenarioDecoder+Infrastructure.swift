@@ -34,8 +34,8 @@ extension ScenarioDecoder {
                                                   known: ["name", "monthly", "per_user", "when"], required: ["name"]) else { return nil }
                 return Service(
                     name: serviceReader["name"].map { string($0, at: serviceReader.path("name")) } ?? "",
-                    monthly: parameter(serviceReader, "monthly", default: 0, range: .nonNegative, target: \Scenario.services[index].monthly),
-                    perUser: parameter(serviceReader, "per_user", default: 0, range: .nonNegative, target: \Scenario.services[index].perUser),
+                    monthly: parameter(serviceReader, "monthly", default: 0, range: .nonNegative, target: { $0.services[index].monthly = $1 }),
+                    perUser: parameter(serviceReader, "per_user", default: 0, range: .nonNegative, target: { $0.services[index].perUser = $1 }),
                     when: condition(serviceReader["when"], at: serviceReader.path("when"), phaseNames: phaseNames))
             }
         } ?? []

@@ -114,7 +114,7 @@ struct ScenarioDecoder {
     /// Reads a model parameter: a number, or a distribution (MODEL.md §8) whose mean is returned
     /// and which is recorded as an ``Uncertainty`` writing to `target`.
     mutating func parameter(_ node: ConfigNode, at path: String, range: ValueRange, unit: ValueUnit = .number,
-                            target: (WritableKeyPath<Scenario, Double> & Sendable)?) -> Double {
+                            target: Uncertainty.Target?) -> Double {
         guard node.entries != nil else { return number(node, at: path, range: range, unit: unit) }
         guard let target else {
             report(node.location, path, "expected a number; this key does not take a distribution")
@@ -133,7 +133,7 @@ struct ScenarioDecoder {
     /// Reads `reader[key]` as a parameter, or `defaultValue` when absent (reporting it missing when there is no default).
     mutating func parameter(_ reader: MappingReader, _ key: String, default defaultValue: Double?,
                             range: ValueRange, unit: ValueUnit = .number,
-                            target: (WritableKeyPath<Scenario, Double> & Sendable)?) -> Double {
+                            target: Uncertainty.Target?) -> Double {
         guard let node = reader[key] else {
             if defaultValue == nil {
                 report(reader.node.location, reader.path(key), "missing required key '\(key)'")

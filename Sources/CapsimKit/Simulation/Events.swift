@@ -93,6 +93,15 @@ public struct EventMonths: Sendable {
         hardPlans = scenario.supabase.plans.indices.filter { scenario.supabase.plans[$0].hasHardLimits }
     }
 
+    /// Forgets every event, in place: the tracker is as new, for another run.
+    public mutating func reset() {
+        for index in months.indices { months[index] = -1 }
+        previousPhase = -1
+        previousPlan = 0
+        milestonesLeft = milestoneCount
+        milestoneConditions.reset(&milestoneVerdicts)
+    }
+
     /// Records the events of `row`; rows must come in month order.
     public mutating func observe(_ row: MonthRow) {
         if row.phase > previousPhase {

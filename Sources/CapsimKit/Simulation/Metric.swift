@@ -45,6 +45,15 @@ public enum Metric: Sendable, Hashable {
 }
 
 extension Metric {
+    /// Whether ``value(in:)`` is defined in every month (all but gross margin, undefined
+    /// without MRR, and cost per user, undefined without users).
+    var isAlwaysDefined: Bool {
+        switch self {
+        case .grossMargin, .costPerUser: false
+        default: true
+        }
+    }
+
     /// The numeric columns of the monthly export in their order (``MonthlyColumn/numeric(for:)``),
     /// for a scenario with `tierCount` tiers: the order of ``MonthRow/writeNumericValues(to:)``.
     static func exportOrder(tierCount: Int) -> [Metric] {

@@ -21,14 +21,19 @@ public enum Simulator {
         simulate(scenario, plan: EnginePlan(scenario: scenario), flows: &flows, visit: visit)
     }
 
-    /// The same, with the scenario's compiled conditions given (Monte Carlo compiles them once
-    /// for all runs: they do not depend on drawn values).
+    /// The same, with the scenario's compiled conditions given.
     static func simulate<F: Flows>(_ scenario: Scenario, plan: EnginePlan, flows: inout F,
                                    visit: (MonthRow) -> Void) -> MonthRow {
         var engine = Engine(scenario: scenario, plan: plan)
+        return simulate(&engine, flows: &flows, visit: visit)
+    }
+
+    /// The same, with the engine given: loaded with a scenario, before month 0 (Monte Carlo
+    /// keeps one engine per worker and loads each run's drawn scenario into it).
+    static func simulate<F: Flows>(_ engine: inout Engine, flows: inout F, visit: (MonthRow) -> Void) -> MonthRow {
         var row = engine.initialMonth(flows: &flows)
         visit(row)
-        for _ in 0..<scenario.horizonMonths {
+        for _ in 0..<engine.horizonMonths {
             engine.advance(&row, flows: &flows)
             visit(row)
         }
@@ -47,6 +52,8 @@ struct EnginePlan: Sendable {
     let services: [Int]
     /// (role, count, condition) of every headcount step, roles in file order.
     let teamSteps: [(role: Int, count: Double, when: Int)]
+    /// The end of each role's steps in ``teamSteps``.
+    let roleEnds: [Int]
     let compliance: [Int]
 
     init(scenario: Scenario) {
@@ -54,9 +61,11 @@ struct EnginePlan: Sendable {
         phases = scenario.phases.map { phaseConditions.add($0.when) }
         var costConditions = ConditionTable()
         services = scenario.services.map { costConditions.add($0.when) }
-        teamSteps = scenario.team.enumerated().flatMap { role, entry in
-            entry.headcount.map { (role, $0.count, costConditions.add($0.when)) }
+        let teamSteps = scenario.team.enumerated().flatMap { role, entry in
+            entry.headcount.map { (role: role, count: $0.count, when: costConditions.add($0.when)) }
         }
+        self.teamSteps = teamSteps
+        roleEnds = scenario.team.indices.map { role in teamSteps.lastIndex { $0.role <= role }.map { $0 + 1 } ?? 0 }
         compliance = scenario.compliance.map { costConditions.add($0.when) }
         self.phaseConditions = phaseConditions
         self.costConditions = costConditions
@@ -65,42 +74,46 @@ struct EnginePlan: Sendable {
 
 /// The engine's state between months, and the formulas of one month.
 ///
-/// Everything the month loop reads is copied at init into flat arrays of plain values
-/// (conditions are stored inline), so that a month touches no reference counts: Monte
-/// Carlo runs this loop millions of times.
+/// Everything the month loop reads is copied by ``load(_:)`` into flat arrays of plain
+/// values (conditions are stored inline), so that a month touches no reference counts.
+/// Monte Carlo runs this loop millions of times, and keeps one engine per worker: each run
+/// loads its drawn scenario into the same arrays, allocating nothing.
 struct Engine {
-    let scenario: Scenario
-    let usage: Usage
-    let acquisition: Acquisition
+    /// The scenario's conditions; the arrays below refer to them by index.
+    private let plan: EnginePlan
+    private let planPolicy: PlanPolicy
+
+    // The scenario's values (``load(_:)``).
+    private(set) var start: YearMonth
+    private(set) var horizonMonths: Int
+    private var usage: Usage
+    private var acquisition: Acquisition
+    private var initialUsers: TierValues
+    private var initialWaitlist: Double
+    private var initialCash: Double
     /// The month's success probabilities of MODEL.md §2, prepared for repeated draws.
-    let waitlistConversion: BinomialProbability
-    let activation: BinomialProbability
-    let conversion: BinomialProbability
+    private var waitlistConversion: BinomialProbability
+    private var activation: BinomialProbability
+    private var conversion: BinomialProbability
     /// churn_i per tier.
-    let churn: [BinomialProbability]
-    let initialCash: Double
+    private var churn: [BinomialProbability]
     /// share_j of each paid tier.
-    let paidShares: Shares
-    let prices: TierValues
+    private var paidShares: Shares
+    private var prices: TierValues
     /// min(messages_per_active_day, daily_quota) per tier.
-    let effectiveMessages: TierValues
+    private var effectiveMessages: TierValues
     /// Fee per paid account: price × percent + fixed (0 for the free tier).
-    let feePerAccount: TierValues
+    private var feePerAccount: TierValues
     /// spend(p) for each phase p: its own entry, else the nearest lower phase's, else 0.
-    let spendByPhase: [Double]
-    /// Conditions of phases, and of services, team and compliance; the arrays below refer to them by index.
-    let phaseTable: ConditionTable
-    let costTable: ConditionTable
-    let phaseConditions: [Int]
-    let services: [(monthly: Double, perUser: Double, when: Int)]
+    private var spendByPhase: [Double]
+    private var services: [(monthly: Double, perUser: Double, when: Int)]
     /// Headcount steps of all roles in file order (a role's steps are contiguous), each with
     /// its monthly cost (role cost × count); a later holding step of a role replaces an earlier one.
-    let teamSteps: [(cost: Double, when: Int)]
-    /// The end of each role's steps in ``teamSteps``.
-    let roleEnds: [Int]
-    let compliance: [(monthly: Double, when: Int)]
-    let plans: [PlanTerms]
-    let planPolicy: PlanPolicy
+    private var teamSteps: [(cost: Double, when: Int)]
+    private var compliance: [(monthly: Double, when: Int)]
+    private var plans: [PlanTerms]
+
+    // The run's state between months.
     /// data(k) for k = 0 … t: bytes written to the live tables in month k.
     private var dataByMonth: [Double]
     /// Σ data(k) for k ≤ t.
@@ -109,7 +122,7 @@ struct Engine {
     private var archivedData = 0.0
     /// Conversions of the month to each paid tier.
     private var conversionsByTier: TierValues
-    /// This run's verdicts on the conditions of ``phaseTable`` and ``costTable``.
+    /// This run's verdicts on the phase and cost conditions of ``plan``.
     private var phaseVerdicts: ConditionTable.Verdicts
     private var costVerdicts: ConditionTable.Verdicts
     /// The highest phase whose condition holds, the team and compliance costs and the
@@ -120,55 +133,101 @@ struct Engine {
     /// Indices of the services whose condition holds, in file order.
     private var holdingServices: [Int] = []
 
+    /// An engine for `scenario`, whose conditions `plan` compiles.
     init(scenario: Scenario, plan: EnginePlan) {
-        self.scenario = scenario
+        self.plan = plan
+        planPolicy = scenario.supabase.policy
+        start = scenario.start
+        horizonMonths = scenario.horizonMonths
         usage = scenario.usage
         acquisition = scenario.acquisition
+        initialUsers = TierValues(scenario.tiers.map(\.initialUsers))
+        initialWaitlist = scenario.initialWaitlist
+        initialCash = scenario.initialCash
+        waitlistConversion = BinomialProbability(0)
+        activation = BinomialProbability(0)
+        conversion = BinomialProbability(0)
+        churn = Array(repeating: BinomialProbability(0), count: scenario.tiers.count)
+        paidShares = Shares(TierValues(scenario.tiers.dropFirst().map(\.share)))
+        prices = TierValues(repeating: 0, count: scenario.tiers.count)
+        effectiveMessages = prices
+        feePerAccount = prices
+        spendByPhase = Array(repeating: 0, count: scenario.phases.count)
+        services = plan.services.map { (0, 0, $0) }
+        teamSteps = plan.teamSteps.map { (0, $0.when) }
+        compliance = plan.compliance.map { (0, $0) }
+        plans = scenario.supabase.plans.map(PlanTerms.init)
+        dataByMonth = []
+        dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
+        conversionsByTier = TierValues(repeating: 0, count: max(0, scenario.tiers.count - 1))
+        phaseVerdicts = plan.phaseConditions.initialVerdicts()
+        costVerdicts = plan.costConditions.initialVerdicts()
+        load(scenario)
+    }
+
+    /// Takes the values of `scenario` (of the same structure as the one the engine was made
+    /// for: the same tiers, phases, services, roles, plans) and goes back to before month 0.
+    mutating func load(_ scenario: Scenario) {
+        precondition(scenario.tiers.count == churn.count && scenario.phases.count == spendByPhase.count
+                     && scenario.services.count == services.count && scenario.compliance.count == compliance.count
+                     && scenario.supabase.plans.count == plans.count, "a scenario of another structure")
+        start = scenario.start
+        horizonMonths = scenario.horizonMonths
+        usage = scenario.usage
+        acquisition = scenario.acquisition
+        initialWaitlist = scenario.initialWaitlist
+        initialCash = scenario.initialCash
         waitlistConversion = BinomialProbability(scenario.acquisition.waitlistConversion)
         activation = BinomialProbability(scenario.acquisition.activationRate)
         conversion = BinomialProbability(scenario.conversionRate)
-        initialCash = scenario.initialCash
-        let tiers = scenario.tiers
-        paidShares = Shares(TierValues(tiers.dropFirst().map(\.share)))
-        churn = tiers.map { BinomialProbability($0.churn) }
-        prices = TierValues(tiers.map(\.price))
-        effectiveMessages = TierValues(tiers.map(\.effectiveMessagesPerActiveDay))
-        feePerAccount = TierValues(tiers.enumerated().map { index, tier in
-            index == 0 ? 0 : tier.price * scenario.payments.percent + scenario.payments.fixed
-        })
-        spendByPhase = scenario.phases.indices.map { phase in
+        for (index, tier) in scenario.tiers.enumerated() {
+            initialUsers[index] = tier.initialUsers
+            churn[index] = BinomialProbability(tier.churn)
+            prices[index] = tier.price
+            effectiveMessages[index] = tier.effectiveMessagesPerActiveDay
+            feePerAccount[index] = index == 0 ? 0 : tier.price * scenario.payments.percent + scenario.payments.fixed
+            if index > 0 { paidShares.values[index - 1] = tier.share }
+        }
+        paidShares.prepare()
+        for phase in spendByPhase.indices {
             var best: MarketingSpend?
             for entry in scenario.marketing where entry.phase <= phase && entry.phase >= (best?.phase ?? -1) {
                 best = entry
             }
-            return best?.spend ?? 0
+            spendByPhase[phase] = best?.spend ?? 0
         }
-        phaseTable = plan.phaseConditions
-        costTable = plan.costConditions
-        phaseVerdicts = plan.phaseConditions.initialVerdicts()
-        costVerdicts = plan.costConditions.initialVerdicts()
-        phaseConditions = plan.phases
-        services = zip(scenario.services, plan.services).map { ($0.monthly, $0.perUser, $1) }
-        teamSteps = plan.teamSteps.map { (scenario.team[$0.role].monthlyCost * $0.count, $0.when) }
-        roleEnds = scenario.team.indices.map { role in plan.teamSteps.lastIndex { $0.role <= role }.map { $0 + 1 } ?? 0 }
-        compliance = zip(scenario.compliance, plan.compliance).map { ($0.annual / 12, $1) }
-        plans = scenario.supabase.plans.map(PlanTerms.init)
-        planPolicy = scenario.supabase.policy
-        dataByMonth = [0]
-        dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
-        conversionsByTier = TierValues(repeating: 0, count: max(0, tiers.count - 1))
+        for (index, service) in scenario.services.enumerated() {
+            services[index].monthly = service.monthly
+            services[index].perUser = service.perUser
+        }
+        for (index, step) in plan.teamSteps.enumerated() {
+            teamSteps[index].cost = scenario.team[step.role].monthlyCost * step.count
+        }
+        for (index, item) in scenario.compliance.enumerated() { compliance[index].monthly = item.annual / 12 }
+        for (index, terms) in scenario.supabase.plans.enumerated() { plans[index] = PlanTerms(terms) }
+
+        dataByMonth.removeAll(keepingCapacity: true)
+        dataByMonth.append(0)
+        totalData = 0
+        archivedData = 0
+        plan.phaseConditions.reset(&phaseVerdicts)
+        plan.costConditions.reset(&costVerdicts)
+        highestPhaseHolding = 0
+        teamCost = 0
+        complianceCost = 0
+        holdingServices.removeAll(keepingCapacity: true)
     }
 
     /// Month 0: stocks from the initial users; flows, costs and fees 0; cash = cash.initial.
     mutating func initialMonth<F: Flows>(flows: inout F) -> MonthRow {
-        var users = TierValues(scenario.tiers.map(\.initialUsers))
+        var users = initialUsers
         for index in users.indices { users[index] = flows.initialCount(users[index]) }
         let total = users.sum
         var row = MonthRow(
-            month: 0, date: scenario.start, phase: 0, usersByTier: users, users: total,
-            paidUsers: total - users[0], waitlist: flows.initialCount(scenario.initialWaitlist), cumulativeSignups: total,
+            month: 0, date: start, phase: 0, usersByTier: users, users: total,
+            paidUsers: total - users[0], waitlist: flows.initialCount(initialWaitlist), cumulativeSignups: total,
             signups: 0, activated: 0, churned: 0, paidChurned: 0, conversions: 0, paidChurnRate: nil,
-            dau: 0, concurrent: 0, messages: 0, messagesPerDay: messagesPerDay(users), events: 0, dbBytes: 0, storageBytes: 0, egressBytes: 0,
+            dau: 0, concurrent: 0, messages: 0, messagesPerDay: Self.messagesPerDay(users, stickiness: usage.stickiness, effectiveMessages: effectiveMessages), events: 0, dbBytes: 0, storageBytes: 0, egressBytes: 0,
             mrr: 0, paymentFees: 0, planIndex: 0, supabaseCost: 0, servicesCost: 0, teamCost: 0, complianceCost: 0,
             marketing: 0, variableCost: 0, infraCost: 0, totalCost: 0, cash: initialCash)
         computeStocks(&row, previousPhase: 0, previousPlan: 0)
@@ -183,7 +242,7 @@ struct Engine {
         let previousSignups = row.cumulativeSignups
         let previousPhase = row.phase, previousPlan = row.planIndex, previousCash = row.cash
         row.month += 1
-        row.date = scenario.start.adding(months: row.month)
+        row.date = start.adding(months: row.month)
 
         // §2 Users: acquisition from end-of-month t − 1 values.
         let spend = spendByPhase[previousPhase]
@@ -219,7 +278,7 @@ struct Engine {
         row.paidChurnRate = previousPaid > 0 ? paidChurned / previousPaid : nil
 
         // §3 Flows of usage (the stocks follow in computeStocks).
-        row.messagesPerDay = messagesPerDay(row.usersByTier)
+        row.messagesPerDay = Self.messagesPerDay(row.usersByTier, stickiness: usage.stickiness, effectiveMessages: effectiveMessages)
         row.messages = row.messagesPerDay * daysPerMonth
         row.events = row.messages * usage.eventsPerMessage + row.users * usage.eventsPerUser
         let data = row.messages * usage.bytesPerMessage + row.events * usage.bytesPerEvent
@@ -232,9 +291,9 @@ struct Engine {
         // §5 Costs.
         row.supabaseCost = plans[row.planIndex].monthlyCost(for: PlanUsage(row))
         var values = ConditionTable.Values(row.conditionInputs)
-        if values.withPointer({ costTable.update($0, &costVerdicts) }) {
+        if values.withPointer({ plan.costConditions.update($0, &costVerdicts) }) {
             var team = 0.0, step = 0
-            for end in roleEnds {
+            for end in plan.roleEnds {
                 var roleCost = 0.0
                 while step < end {
                     roleCost = costVerdicts[teamSteps[step].when] ? teamSteps[step].cost : roleCost
@@ -283,17 +342,18 @@ struct Engine {
 
         // phase(t) = max(phase(t − 1), highest p whose `when` holds).
         var values = ConditionTable.Values(row.conditionInputs)
-        if values.withPointer({ phaseTable.update($0, &phaseVerdicts) }) {
-            highestPhaseHolding = phaseConditions.indices.last { phaseVerdicts[phaseConditions[$0]] } ?? 0
+        if values.withPointer({ plan.phaseConditions.update($0, &phaseVerdicts) }) {
+            highestPhaseHolding = plan.phases.indices.last { phaseVerdicts[plan.phases[$0]] } ?? 0
         }
         row.phase = max(previousPhase, highestPhaseHolding)
         row.planIndex = max(previousPlan, PlanTerms.choose(plans, policy: planPolicy, for: PlanUsage(row)))
     }
 
     /// Σ_i U_i × stickiness × min(messages_per_active_day_i, daily_quota_i).
-    private func messagesPerDay(_ usersByTier: TierValues) -> Double {
+    /// (Static: a method on the large engine value would copy it for each call.)
+    private static func messagesPerDay(_ usersByTier: TierValues, stickiness: Double, effectiveMessages: TierValues) -> Double {
         var total = 0.0
-        for index in 0..<usersByTier.count { total += usersByTier[index] * usage.stickiness * effectiveMessages[index] }
+        for index in 0..<usersByTier.count { total += usersByTier[index] * stickiness * effectiveMessages[index] }
         return total
     }
 
