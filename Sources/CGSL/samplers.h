@@ -3,8 +3,8 @@
 
 // Exact Poisson and binomial variates on a GSL generator's uniforms, for Monte Carlo's
 // flows: millions of draws whose parameters change with every call. Written in C so that
-// each is a handful of instructions around its uniforms: no calls but log, exp and sqrt.
-// GSLKit wraps each function once (RandomGenerator+Binomial.swift, +Poisson.swift).
+// each is a handful of instructions around its uniforms, calling nothing but log and exp.
+// GSLKit wraps each function once (Binomial.swift, Poisson.swift, RandomGenerator.swift).
 
 #include <math.h>
 #include <stdint.h>

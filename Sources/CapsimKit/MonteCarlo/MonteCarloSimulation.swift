@@ -131,7 +131,7 @@ struct Layout: Sendable {
     let names: [String]
     let catalog: EventCatalog
     let plan: EnginePlan
-    /// A fresh event tracker, copied for each run.
+    /// A fresh event tracker, copied for each worker (and reset for each run).
     let events: EventMonths
     let probes: [Probe]
     /// Indices in ``metrics`` of the metrics that can be undefined in a month (NaN in its values).
