@@ -108,11 +108,13 @@ public struct EventMonths: Sendable {
             for phase in (previousPhase + 1)...row.phase { months[phaseBase + phase] = row.month }
             previousPhase = row.phase
         }
-        var values = ConditionTable.Values(row.conditionInputs)
-        if milestonesLeft > 0, values.withPointer({ milestoneConditions.update($0, &milestoneVerdicts) }) {
-            for index in 0..<milestoneCount where months[milestoneBase + index] < 0 && milestoneVerdicts[milestoneWhen[index]] {
-                months[milestoneBase + index] = row.month
-                milestonesLeft -= 1
+        if milestonesLeft > 0 {
+            var values = ConditionTable.Values(row.conditionInputs)
+            if values.withPointer({ milestoneConditions.update($0, &milestoneVerdicts) }) {
+                for index in 0..<milestoneCount where months[milestoneBase + index] < 0 && milestoneVerdicts[milestoneWhen[index]] {
+                    months[milestoneBase + index] = row.month
+                    milestonesLeft -= 1
+                }
             }
         }
         if row.planIndex != previousPlan {

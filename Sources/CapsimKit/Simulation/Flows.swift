@@ -22,18 +22,19 @@ public protocol Flows {
 /// Binomial(remaining, share_i / (1 − Σ_{j<i} share_j)).
 public struct Shares: Sendable {
     /// share_i.
-    public internal(set) var values: TierValues
+    public private(set) var values: TierValues
     /// share_i / (1 − Σ_{j<i} share_j), at most 1 (0 once nothing remains), for every category but the last.
     public private(set) var conditionals: [BinomialProbability]
 
     public init(_ values: TierValues) {
         self.values = values
         conditionals = Array(repeating: BinomialProbability(0), count: max(0, values.count - 1))
-        prepare()
+        update(values)
     }
 
-    /// Computes ``conditionals`` from ``values`` (in place).
-    mutating func prepare() {
+    /// Takes new shares (as many as before) and their conditionals, in place.
+    mutating func update(_ values: TierValues) {
+        self.values = values
         var remaining = 1.0
         for index in conditionals.indices {
             conditionals[index] = BinomialProbability(remaining > 0 ? min(1, values[index] / remaining) : 0)

@@ -180,15 +180,16 @@ struct Engine {
         waitlistConversion = BinomialProbability(scenario.acquisition.waitlistConversion)
         activation = BinomialProbability(scenario.acquisition.activationRate)
         conversion = BinomialProbability(scenario.conversionRate)
+        var shares = TierValues(repeating: 0, count: scenario.tiers.count - 1)
         for (index, tier) in scenario.tiers.enumerated() {
             initialUsers[index] = tier.initialUsers
             churn[index] = BinomialProbability(tier.churn)
             prices[index] = tier.price
             effectiveMessages[index] = tier.effectiveMessagesPerActiveDay
             feePerAccount[index] = index == 0 ? 0 : tier.price * scenario.payments.percent + scenario.payments.fixed
-            if index > 0 { paidShares.values[index - 1] = tier.share }
+            if index > 0 { shares[index - 1] = tier.share }
         }
-        paidShares.prepare()
+        paidShares.update(shares)
         for phase in spendByPhase.indices {
             var best: MarketingSpend?
             for entry in scenario.marketing where entry.phase <= phase && entry.phase >= (best?.phase ?? -1) {
