@@ -71,6 +71,23 @@ struct MonteCarloTests {
         }
     }
 
+    @Test("RandomFlows.floor is ⌊x⌋", arguments: [0.0, 0.25, 0.5, 1, 1.5, 2.5, 3.5, 7.999999999999999, 1e6 + 0.5,
+                                                 0x1p52 - 0.5, 0x1p52 - 1, 0x1p52, 0x1p53 + 2, -0.5, -1, -2.5, 1e300])
+    func floor(_ x: Double) {
+        #expect(RandomFlows.floor(x) == x.rounded(.down))
+        #expect(RandomFlows.floor(x.nextUp) == x.nextUp.rounded(.down))
+        #expect(RandomFlows.floor(x.nextDown) == x.nextDown.rounded(.down))
+    }
+
+    @Test("RandomFlows.floor is ⌊x⌋ for random values")
+    func floorRandom() {
+        var generator = SeededGenerator(seed: 52)
+        for _ in 0..<100_000 {
+            let x = Double.random(in: 0..<1e4, using: &generator) * (Bool.random(using: &generator) ? 1 : 1e11)
+            #expect(RandomFlows.floor(x) == x.rounded(.down), "\(x)")
+        }
+    }
+
     @Test("Results are identical for 1, 2 and 3 threads, and for the same seed")
     func threadIndependence() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
@@ -84,6 +101,25 @@ struct MonteCarloTests {
         #expect(outputs(threads: 2) == one)
         #expect(outputs(threads: 3) == one)
         #expect(outputs(threads: 1, seed: 10) != one, "a different seed gives different runs")
+    }
+
+    @Test("Runs folded in many waves give what one wave gives")
+    func waves() throws {
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        func outputs(waveMemoryBudget: Int) -> [String] {
+            var options = MonteCarloOptions(runs: 700, seed: 3, threads: 2, sampleCapacity: 200)
+            options.waveMemoryBudget = waveMemoryBudget
+            var runs = ""
+            var reports: [Int] = []
+            let result = MonteCarlo.simulate(scenario, options: options, onRun: { runs += RunsCSV.row($0) },
+                                             progress: { done, _ in reports.append(done) })
+            return [result.bandsCSV(), runs, result.json().serialized(), reports.map(String.init).joined(separator: " ")]
+        }
+        let one = outputs(waveMemoryBudget: .max)
+        let many = outputs(waveMemoryBudget: 0)   // 2 blocks (128 runs) a wave
+        #expect(Array(many.prefix(3)) == Array(one.prefix(3)))
+        #expect(one[3] == "700")
+        #expect(many[3] == "128 256 384 512 640 700", "a progress report after each wave")
     }
 
     @Test("Event probabilities and months come from every run")

@@ -22,13 +22,15 @@ public enum MonteCarlo {
         let sample = SampleStore(scenario: scenario, options: options, layout: layout)
         var totals = BlockAccumulator(layout: layout, keepsRecords: false)
         let blockCount = (options.runs + MonteCarloOptions.blockSize - 1) / MonteCarloOptions.blockSize
+        let keepsRecords = onRun != nil
+        let fitting = options.waveMemoryBudget / layout.bytesPerBlock(keepsRecords: keepsRecords)
+        let blocksPerWave = min(MonteCarloOptions.waveBlocks.upperBound, max(MonteCarloOptions.waveBlocks.lowerBound, fitting))
         var firstBlock = 0
         while firstBlock < blockCount {
-            let waveBlocks = min(MonteCarloOptions.blocksPerWave, blockCount - firstBlock)
+            let waveBlocks = min(blocksPerWave, blockCount - firstBlock)
             let blocks = UnsafeMutableBufferPointer<BlockAccumulator>.allocate(capacity: waveBlocks)
             let workers = min(options.threads, waveBlocks)
             let waveStart = firstBlock
-            let keepsRecords = onRun != nil
             let shared = UncheckedSendable((blocks, sample))
             let nextBlock = Atomic(0)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -91,10 +93,10 @@ public enum MonteCarlo {
                                     workspace: inout Workspace, sample: SampleStore, into block: inout BlockAccumulator) {
         let generator = workspace.generator
         generator.seed(options.streamSeed(run: run))
-        for (index, uncertainty) in base.uncertainties.enumerated() {
-            let value = uncertainty.range.clamp(uncertainty.distribution.draw(using: generator))
+        for index in base.uncertainties.indices {
+            let value = base.uncertainties[index].range.clamp(base.uncertainties[index].distribution.draw(using: generator))
             workspace.parameters[index] = value
-            uncertainty.target(&workspace.scenario, value)
+            base.uncertainties[index].target(&workspace.scenario, value)
         }
         workspace.engine.load(workspace.scenario)
         workspace.events.reset()
@@ -136,6 +138,8 @@ struct Layout: Sendable {
     let probes: [Probe]
     /// Indices in ``metrics`` of the metrics that can be undefined in a month (NaN in its values).
     let optionalMetrics: [Int]
+    /// Uncertain parameters drawn by each run.
+    let parameterCount: Int
 
     init(scenario: Scenario, probes: [Probe] = []) {
         self.probes = probes
@@ -149,6 +153,17 @@ struct Layout: Sendable {
         catalog = EventCatalog(scenario: scenario)
         events = EventMonths(scenario: scenario, catalog: catalog)
         optionalMetrics = numeric.indices.filter { !numeric[$0].metric.isAlwaysDefined }
+        parameterCount = scenario.uncertainties.count
+    }
+
+    /// About the bytes a ``BlockAccumulator`` of a full block holds.
+    func bytesPerBlock(keepsRecords: Bool) -> Int {
+        let sums = months * (metrics.count * MemoryLayout<Double>.stride + optionalMetrics.count * MemoryLayout<Int32>.stride)
+        let histogram = months * catalog.count * MemoryLayout<Int32>.stride
+        // A record: its row, drawn parameters and event months.
+        let record = MemoryLayout<RunRecord>.stride + MemoryLayout<MonthRow>.stride
+            + parameterCount * MemoryLayout<Double>.stride + catalog.count * MemoryLayout<Int>.stride
+        return sums + histogram + (keepsRecords ? MonteCarloOptions.blockSize * record : 0)
     }
 }
 

@@ -20,10 +20,19 @@ public struct RandomFlows: Flows {
     /// A count made whole without bias: ⌊x⌋, plus 1 with probability x − ⌊x⌋.
     @inline(__always)
     mutating func whole(_ value: Double) -> Double {
-        // ⌊x⌋ by conversion where it is exact (x86-64's baseline has no rounding instruction).
-        let floor = value >= 0 && value < 0x1p52 ? Double(Int64(value)) : value.rounded(.down)
+        let floor = Self.floor(value)
         let fraction = value - floor
         return fraction > 0 && generator.uniform() < fraction ? floor + 1 : floor
+    }
+
+    /// ⌊x⌋. x86-64's baseline has no rounding instruction, and a conversion to Int64 checks its
+    /// range: for 0 ≤ x < 2⁵², x + 2⁵² − 2⁵² is x rounded to the nearest whole number (the ulp
+    /// there is 1), one too many when that rounded up.
+    @inline(__always)
+    static func floor(_ x: Double) -> Double {
+        guard x >= 0 && x < 0x1p52 else { return x.rounded(.down) }
+        let nearest = (x + 0x1p52) - 0x1p52
+        return nearest > x ? nearest - 1 : nearest
     }
 
     public mutating func initialCount(_ value: Double) -> Double { whole(value) }
