@@ -8,8 +8,8 @@
 ///
 /// The verdicts of a table depend only on where each metric's value stands among the
 /// table's thresholds for that metric. ``update(_:_:)`` keeps those intervals from month to
-/// month and decides the conditions again only when one moves: growth crosses a threshold
-/// a few times in a run, and most months change no verdict.
+/// month and decides again only the conditions that test a metric whose interval moved:
+/// growth crosses a threshold a few times in a run, and most months change no verdict.
 struct ConditionTable: Sendable {
     private static let metrics = ConditionMetric.allCases
 
@@ -39,6 +39,10 @@ struct ConditionTable: Sendable {
     /// One ladder per metric that a clause tests, and their steps.
     private var ladders: [Ladder] = []
     private var steps: [Double] = []
+    /// Per condition: bit l set when a clause of it tests the metric of ladder l (at most 9
+    /// ladders, one per metric); a condition without clauses has bit 31 alone, set only when
+    /// a table is decided for the first time.
+    private var ladderMasks: [UInt32] = []
 
     /// The number of distinct conditions.
     var count: Int { starts.count - 1 }
@@ -51,8 +55,8 @@ struct ConditionTable: Sendable {
             let metric = Self.metrics.firstIndex(of: clause.metric)!
             clauses.append(Clause(metric: metric, sign: sign, signedThreshold: sign * clause.threshold))
         }
-        rebuildLadders()
         starts.append(clauses.count)
+        rebuildLadders()
         indexOfCondition[condition] = count - 1
         return count - 1
     }
@@ -65,6 +69,12 @@ struct ConditionTable: Sendable {
             let start = steps.count
             steps += Set(tested.map(\.signedThreshold)).sorted()
             ladders.append(Ladder(metric: metric, sign: tested[0].sign, start: start, end: steps.count))
+        }
+        ladderMasks = (0..<count).map { condition in
+            let tested = clauses[starts[condition]..<starts[condition + 1]]
+            return tested.isEmpty ? 1 << 31 : tested.reduce(0) { mask, clause in
+                mask | 1 << UInt32(ladders.firstIndex { $0.metric == clause.metric }!)
+            }
         }
     }
 
@@ -134,21 +144,27 @@ struct ConditionTable: Sendable {
     ///   last month's).
     @inline(__always)
     func update(_ values: UnsafePointer<Double>, _ verdicts: inout Verdicts) -> Bool {
-        var moved = !verdicts.isDecided
+        // Bit l set when ladder l's value left its interval: only the conditions that test
+        // such a metric can change.
+        var moved: UInt32 = verdicts.isDecided ? 0 : ~0
         verdicts.intervals.withUnsafeMutableBufferPointer { intervals in
             ladders.withUnsafeBufferPointer { ladders in
                 for index in ladders.indices {
                     let value = ladders[index].sign * values[ladders[index].metric]
                     if !(value >= intervals[index].low && value < intervals[index].high) {
-                        moved = true
+                        moved |= 1 << UInt32(index)
                         intervals[index] = interval(of: value, on: ladders[index])
                     }
                 }
             }
         }
-        guard moved else { return false }
+        guard moved != 0 else { return false }
         verdicts.holds.withUnsafeMutableBufferPointer { holds in
-            for condition in 0..<count { holds[condition] = self.holds(condition, values) }
+            ladderMasks.withUnsafeBufferPointer { masks in
+                for condition in 0..<count where masks[condition] & moved != 0 {
+                    holds[condition] = self.holds(condition, values)
+                }
+            }
         }
         verdicts.isDecided = true
         return true

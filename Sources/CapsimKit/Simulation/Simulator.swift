@@ -55,6 +55,9 @@ struct EnginePlan: Sendable {
     /// The end of each role's steps in ``teamSteps``.
     let roleEnds: [Int]
     let compliance: [Int]
+    /// For each phase p, the index of the `marketing` entry whose spend applies: p's own
+    /// entry, else the nearest lower phase's (the last such entry in file order); nil when none.
+    let marketingEntries: [Int?]
 
     init(scenario: Scenario) {
         var phaseConditions = ConditionTable()
@@ -67,6 +70,14 @@ struct EnginePlan: Sendable {
         self.teamSteps = teamSteps
         roleEnds = scenario.team.indices.map { role in teamSteps.lastIndex { $0.role <= role }.map { $0 + 1 } ?? 0 }
         compliance = scenario.compliance.map { costConditions.add($0.when) }
+        marketingEntries = scenario.phases.indices.map { phase in
+            var best: Int?
+            for (index, entry) in scenario.marketing.enumerated()
+            where entry.phase <= phase && entry.phase >= best.map({ scenario.marketing[$0].phase }) ?? -1 {
+                best = index
+            }
+            return best
+        }
         self.phaseConditions = phaseConditions
         self.costConditions = costConditions
     }
@@ -181,25 +192,21 @@ struct Engine {
         activation = BinomialProbability(scenario.acquisition.activationRate)
         conversion = BinomialProbability(scenario.conversionRate)
         var shares = TierValues(repeating: 0, count: scenario.tiers.count - 1)
-        for (index, tier) in scenario.tiers.enumerated() {
-            initialUsers[index] = tier.initialUsers
-            churn[index] = BinomialProbability(tier.churn)
-            prices[index] = tier.price
-            effectiveMessages[index] = tier.effectiveMessagesPerActiveDay
-            feePerAccount[index] = index == 0 ? 0 : tier.price * scenario.payments.percent + scenario.payments.fixed
-            if index > 0 { shares[index - 1] = tier.share }
+        for index in scenario.tiers.indices {
+            initialUsers[index] = scenario.tiers[index].initialUsers
+            churn[index] = BinomialProbability(scenario.tiers[index].churn)
+            prices[index] = scenario.tiers[index].price
+            effectiveMessages[index] = scenario.tiers[index].effectiveMessagesPerActiveDay
+            feePerAccount[index] = index == 0 ? 0 : prices[index] * scenario.payments.percent + scenario.payments.fixed
+            if index > 0 { shares[index - 1] = scenario.tiers[index].share }
         }
         paidShares.update(shares)
-        for phase in spendByPhase.indices {
-            var best: MarketingSpend?
-            for entry in scenario.marketing where entry.phase <= phase && entry.phase >= (best?.phase ?? -1) {
-                best = entry
-            }
-            spendByPhase[phase] = best?.spend ?? 0
+        for (phase, entry) in plan.marketingEntries.enumerated() {
+            spendByPhase[phase] = entry.map { scenario.marketing[$0].spend } ?? 0
         }
-        for (index, service) in scenario.services.enumerated() {
-            services[index].monthly = service.monthly
-            services[index].perUser = service.perUser
+        for index in scenario.services.indices {
+            services[index].monthly = scenario.services[index].monthly
+            services[index].perUser = scenario.services[index].perUser
         }
         for (index, step) in plan.teamSteps.enumerated() {
             teamSteps[index].cost = scenario.team[step.role].monthlyCost * step.count
@@ -263,19 +270,19 @@ struct Engine {
         if !conversionsByTier.isEmpty {
             flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
         }
-        var users = previousUsers
-        users[0] = retainedFree - row.conversions + row.activated
+        // Written in place, one tier at a time: a whole new TierValues, stored by tier, then
+        // copied into the row by vector loads, would stall each load on the stores before it.
+        row.usersByTier[0] = retainedFree - row.conversions + row.activated
         var paidChurned = 0.0
-        for index in 1..<users.count {
+        for index in 1..<previousUsers.count {
             let churned = flows.successes(of: previousUsers[index], probability: churn[index])
-            users[index] = previousUsers[index] - churned + conversionsByTier[index - 1]
+            row.usersByTier[index] = previousUsers[index] - churned + conversionsByTier[index - 1]
             paidChurned += churned
         }
-        row.usersByTier = users
         row.paidChurned = paidChurned
         row.churned = churnedFree + paidChurned
-        row.users = users.sum
-        row.paidUsers = row.users - users[0]
+        row.users = row.usersByTier.sum
+        row.paidUsers = row.users - row.usersByTier[0]
         row.paidChurnRate = previousPaid > 0 ? paidChurned / previousPaid : nil
 
         // §3 Flows of usage (the stocks follow in computeStocks).
