@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <gsl/gsl_rng.h>
 
 // L'Ecuyer's taus2 step, as GSL's rng/taus.c writes it, on the state of a generator made
@@ -55,6 +56,33 @@ static inline double capsim_log_factorial(const capsim_sampler *s, double k) {
         + (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / kp1;
 }
 
+// The CDF of Binomial(n, q) for one n, and a guide into it (Chen and Asau's): for u in
+// [j/(n + 1), (j + 1)/(n + 1)), the least k with cdf[k] > u is at least guide[j].
+typedef struct {
+    double *cdf;        // cdf[k] = P(X <= k), k = 0 … n (rounded sums of the pmf: cdf[n] may miss 1)
+    uint32_t *guide;    // guide[j] = the least k with cdf[k] > j/(n + 1), j = 0 … n
+} capsim_binomial_table;
+
+// Tabulated draws for n up to this many trials.
+#define CAPSIM_TABULATED_TRIALS 512
+
+// The tables of one probability, one per number of trials n <= CAPSIM_TABULATED_TRIALS, each
+// made on its first draw and kept until the tables are emptied for another probability.
+typedef struct {
+    double p;                          // the probability they are for (NaN while empty)
+    capsim_binomial_table *by_trials;  // CAPSIM_TABULATED_TRIALS + 1 of them; NULL until a first draw
+} capsim_binomial_tables;
+
+// Frees every table (the tables are then empty, for any probability).
+static inline void capsim_binomial_tables_empty(capsim_binomial_tables *tables) {
+    if (tables->by_trials) {
+        for (int n = 0; n <= CAPSIM_TABULATED_TRIALS; n++) free(tables->by_trials[n].cdf);
+        free(tables->by_trials);
+        tables->by_trials = NULL;
+    }
+    tables->p = NAN;
+}
+
 // A probability of success with the constants its binomial draws reuse: Monte Carlo draws
 // with the same few probabilities (churn per tier, conversion, activation) every month.
 typedef struct {
@@ -63,6 +91,7 @@ typedef struct {
     double log_1mq;    // log(1 − q), so that (1 − q)^n = exp(n · log_1mq)
     double odds;       // q / (1 − q)
     double log_odds;   // log(q / (1 − q))
+    capsim_binomial_tables *tables;  // tables for p, for draws of at most CAPSIM_TABULATED_TRIALS trials; or NULL
 } capsim_binomial_probability;
 
 static inline capsim_binomial_probability capsim_binomial_probability_make(double p) {
@@ -72,6 +101,7 @@ static inline capsim_binomial_probability capsim_binomial_probability_make(doubl
     result.log_1mq = log1p(-result.q);
     result.odds = result.q / (1 - result.q);
     result.log_odds = log(result.odds);
+    result.tables = NULL;
     return result;
 }
 
@@ -123,12 +153,57 @@ static inline double capsim_binomial_btrs(const capsim_sampler *s, double n, con
     }
 }
 
-// Successes in n trials (a whole number, n >= 0) of probability bp->p: inversion for small
-// means, BTRS above, on q = min(p, 1 − p).
+// Makes the table of Binomial(n, q): the pmf from f(0) = (1 − q)^n (at least 2^-512 for
+// n <= 512) by f(k+1) = f(k) · (n − k)/(k + 1) · q/(1 − q), summed in order. Not inline: it
+// runs once per (probability, n) in a worker, and allocates.
+static void capsim_binomial_table_make(capsim_binomial_table *table, int n, const capsim_binomial_probability *bp) {
+    double *cdf = malloc((size_t)(n + 1) * (sizeof(double) + sizeof(uint32_t)));
+    if (!cdf) abort();  // out of memory, as Swift's own allocations treat it
+    uint32_t *guide = (uint32_t *)(cdf + n + 1);
+    double f = exp(n * bp->log_1mq), sum = 0;
+    for (int k = 0; k <= n; k++) {
+        sum += f;
+        cdf[k] = sum;
+        f *= bp->odds * (n - k) / (k + 1);
+    }
+    int k = 0;
+    for (int j = 0; j <= n; j++) {
+        while (k < n && cdf[k] <= (double)j / (n + 1)) k++;
+        guide[j] = (uint32_t)k;
+    }
+    table->cdf = cdf;
+    table->guide = guide;
+}
+
+// Binomial(n, q) for q <= 1/2 and n <= CAPSIM_TABULATED_TRIALS by inversion of the tabulated
+// CDF: a uniform u gives the least k with cdf[k] > u, searched from guide[⌊u·(n + 1)⌋] (one
+// or two steps on average). A u at or above cdf[n] (rounding left the sum short of 1) is
+// drawn again. The result depends only on (n, q) and the uniforms, never on which tables
+// were already made.
+static inline double capsim_binomial_tabulated(const capsim_sampler *s, int n, const capsim_binomial_probability *bp) {
+    capsim_binomial_tables *tables = bp->tables;
+    if (!tables->by_trials) {
+        tables->by_trials = calloc(CAPSIM_TABULATED_TRIALS + 1, sizeof(capsim_binomial_table));
+        if (!tables->by_trials) abort();
+    }
+    capsim_binomial_table *table = &tables->by_trials[n];
+    if (!table->cdf) capsim_binomial_table_make(table, n, bp);
+    for (;;) {
+        double u = capsim_uniform(s);
+        uint32_t k = table->guide[(int)(u * (n + 1))];
+        while (k < (uint32_t)n && table->cdf[k] <= u) k++;
+        if (u < table->cdf[k]) return k;
+    }
+}
+
+// Successes in n trials (a whole number, n >= 0) of probability bp->p, on q = min(p, 1 − p):
+// from bp's tables when it has them and n <= CAPSIM_TABULATED_TRIALS; else inversion for
+// small means, BTRS above.
 static inline double capsim_binomial(const capsim_sampler *s, double n, const capsim_binomial_probability *bp) {
     if (n <= 0 || bp->p <= 0) return 0;
     if (bp->p >= 1) return n;
-    double k = n * bp->q < 10 ? capsim_binomial_inversion(s, n, bp) : capsim_binomial_btrs(s, n, bp);
+    double k = bp->tables && n <= CAPSIM_TABULATED_TRIALS ? capsim_binomial_tabulated(s, (int)n, bp)
+        : n * bp->q < 10 ? capsim_binomial_inversion(s, n, bp) : capsim_binomial_btrs(s, n, bp);
     return bp->p <= 0.5 ? k : n - k;
 }
 

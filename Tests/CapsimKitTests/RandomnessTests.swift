@@ -103,6 +103,63 @@ struct RandomnessTests {
         #expect(chi.statistic <= Self.critical(chi.degrees), "chi-square \(chi.statistic) on \(chi.degrees) df")
     }
 
+    /// Tables for n up to 512: both ends, p above ½ (failures tabulated), tiny and large means.
+    @Test("Tabulated binomial draws follow the exact binomial pmf", arguments: [
+        (UInt32(512), 0.3), (UInt32(200), 0.1), (UInt32(1), 0.5), (UInt32(30), 0.95), (UInt32(400), 0.6), (UInt32(7), 0.02),
+    ])
+    func tabulatedBinomial(n: UInt32, p: Double) {
+        let generator = RandomGenerator(.taus2, seed: 17)
+        let tables = BinomialTables()
+        let probability = tables.prepare(p)
+        #expect(probability.isTabulated)
+        var counts: [Int: Int] = [:]
+        var values: [Double] = []
+        for _ in 0..<Self.draws {
+            let k = generator.binomialVariate(trials: Double(n), probability: probability)
+            counts[Int(k), default: 0] += 1
+            values.append(k)
+        }
+        let m = Self.moments(values)
+        let mean = Double(n) * p, variance = Double(n) * p * (1 - p)
+        #expect(abs(m.mean - mean) <= 4 * m.meanSE)
+        #expect(abs(m.variance - variance) <= 4 * m.varianceSE)
+        let chi = Self.chiSquare(observed: counts, expected: { ExactProbability.binomial($0, n: n, p: p) },
+                                 range: 0...n, n: Self.draws)
+        #expect(chi.statistic <= Self.critical(chi.degrees), "chi-square \(chi.statistic) on \(chi.degrees) df")
+    }
+
+    @Test("A tabulated draw depends on (n, p) and the uniforms alone, not on which tables exist")
+    func tablesDoNotChangeDraws() {
+        let warm = BinomialTables(), cold = BinomialTables()
+        let warmer = RandomGenerator(.taus2, seed: 5)
+        for n in 0...BinomialTables.maxTrials { _ = warmer.binomialVariate(trials: Double(n), probability: warm.prepare(0.3)) }
+        var trials: [Double] = []
+        let chooser = RandomGenerator(.taus2, seed: 6)
+        for _ in 0..<5_000 { trials.append(Double(Int(chooser.uniform() * Double(BinomialTables.maxTrials + 1)))) }
+        func draws(_ tables: BinomialTables, emptiedFirst: Bool) -> [Double] {
+            if emptiedFirst { _ = tables.prepare(0.7) }
+            let probability = tables.prepare(0.3)
+            let generator = RandomGenerator(.taus2, seed: 7)
+            return trials.map { generator.binomialVariate(trials: $0, probability: probability) }
+        }
+        let expected = draws(cold, emptiedFirst: false)
+        #expect(draws(warm, emptiedFirst: false) == expected)
+        #expect(draws(warm, emptiedFirst: true) == expected, "tables emptied for another probability, then made again")
+        #expect(draws(cold, emptiedFirst: false) == expected, "tables made by the first pass")
+    }
+
+    @Test("Draws of more trials than the tables hold are the untabulated draws")
+    func beyondTables() {
+        let tables = BinomialTables()
+        for n in [Double(BinomialTables.maxTrials + 1), 10_000] {
+            let a = RandomGenerator(.taus2, seed: 8), b = RandomGenerator(.taus2, seed: 8)
+            for _ in 0..<1_000 {
+                #expect(a.binomialVariate(trials: n, probability: tables.prepare(0.2))
+                        == b.binomialVariate(trials: n, probability: BinomialProbability(0.2)))
+            }
+        }
+    }
+
     @Test("PTRS Poisson draws follow the exact Poisson pmf", arguments: [3.5, 12.0, 150.0, 4000.0])
     func poisson(mean: Double) {
         let generator = RandomGenerator(.taus2, seed: 13)

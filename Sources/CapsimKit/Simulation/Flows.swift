@@ -32,12 +32,14 @@ public struct Shares: Sendable {
         update(values)
     }
 
-    /// Takes new shares (as many as before) and their conditionals, in place.
-    mutating func update(_ values: TierValues) {
+    /// Takes new shares (as many as before) and their conditionals, in place; `prepare` makes
+    /// conditional i (given i and its value) ready for draws.
+    mutating func update(_ values: TierValues,
+                         prepare: (Int, Double) -> BinomialProbability = { BinomialProbability($1) }) {
         self.values = values
         var remaining = 1.0
         for index in conditionals.indices {
-            conditionals[index] = BinomialProbability(remaining > 0 ? min(1, values[index] / remaining) : 0)
+            conditionals[index] = prepare(index, remaining > 0 ? min(1, values[index] / remaining) : 0)
             remaining -= values[index]
         }
     }

@@ -58,6 +58,11 @@ struct EnginePlan: Sendable {
     /// For each phase p, the index of the `marketing` entry whose spend applies: p's own
     /// entry, else the nearest lower phase's (the last such entry in file order); nil when none.
     let marketingEntries: [Int?]
+    /// The scenario's own value of each success probability, in ``Engine``'s slot order
+    /// (waitlist conversion, activation, conversion, churn per tier, conditional share per
+    /// paid tier but the last). A run whose probability equals it (one not drawn) draws from
+    /// tables its worker keeps from run to run.
+    let undrawnProbabilities: [Double]
 
     init(scenario: Scenario) {
         var phaseConditions = ConditionTable()
@@ -80,6 +85,9 @@ struct EnginePlan: Sendable {
         }
         self.phaseConditions = phaseConditions
         self.costConditions = costConditions
+        undrawnProbabilities = [scenario.acquisition.waitlistConversion, scenario.acquisition.activationRate, scenario.conversionRate]
+            + scenario.tiers.map(\.churn)
+            + Shares(TierValues(scenario.tiers.dropFirst().map(\.share))).conditionals.map(\.value)
     }
 }
 
@@ -123,6 +131,10 @@ struct Engine {
     private var teamSteps: [(cost: Double, when: Int)]
     private var compliance: [(monthly: Double, when: Int)]
     private var plans: [PlanTerms]
+    /// Binomial tables per probability slot (``EnginePlan/undrawnProbabilities``), kept
+    /// across ``load(_:)``: Monte Carlo keeps one engine per worker, whose runs share the
+    /// probabilities that are not drawn. (Not to be shared by engines on two threads.)
+    private let tables: [BinomialTables]
 
     // The run's state between months.
     /// data(k) for k = 0 … t: bytes written to the live tables in month k.
@@ -168,6 +180,7 @@ struct Engine {
         teamSteps = plan.teamSteps.map { (0, $0.when) }
         compliance = plan.compliance.map { (0, $0) }
         plans = scenario.supabase.plans.map(PlanTerms.init)
+        tables = plan.undrawnProbabilities.map { _ in BinomialTables() }
         dataByMonth = []
         dataByMonth.reserveCapacity(scenario.horizonMonths + 1)
         conversionsByTier = TierValues(repeating: 0, count: max(0, scenario.tiers.count - 1))
@@ -188,19 +201,25 @@ struct Engine {
         acquisition = scenario.acquisition
         initialWaitlist = scenario.initialWaitlist
         initialCash = scenario.initialCash
-        waitlistConversion = BinomialProbability(scenario.acquisition.waitlistConversion)
-        activation = BinomialProbability(scenario.acquisition.activationRate)
-        conversion = BinomialProbability(scenario.conversionRate)
+        let (tables, undrawn) = (self.tables, plan.undrawnProbabilities)
+        /// `p` prepared for draws, from slot `slot`'s tables when p is not drawn.
+        func prepared(_ p: Double, slot: Int) -> BinomialProbability {
+            p == undrawn[slot] ? tables[slot].prepare(p) : BinomialProbability(p)
+        }
+        waitlistConversion = prepared(scenario.acquisition.waitlistConversion, slot: 0)
+        activation = prepared(scenario.acquisition.activationRate, slot: 1)
+        conversion = prepared(scenario.conversionRate, slot: 2)
         var shares = TierValues(repeating: 0, count: scenario.tiers.count - 1)
         for index in scenario.tiers.indices {
             initialUsers[index] = scenario.tiers[index].initialUsers
-            churn[index] = BinomialProbability(scenario.tiers[index].churn)
+            churn[index] = prepared(scenario.tiers[index].churn, slot: 3 + index)
             prices[index] = scenario.tiers[index].price
             effectiveMessages[index] = scenario.tiers[index].effectiveMessagesPerActiveDay
             feePerAccount[index] = index == 0 ? 0 : prices[index] * scenario.payments.percent + scenario.payments.fixed
             if index > 0 { shares[index - 1] = scenario.tiers[index].share }
         }
-        paidShares.update(shares)
+        let firstConditional = 3 + scenario.tiers.count
+        paidShares.update(shares) { prepared($1, slot: firstConditional + $0) }
         for (phase, entry) in plan.marketingEntries.enumerated() {
             spendByPhase[phase] = entry.map { scenario.marketing[$0].spend } ?? 0
         }
