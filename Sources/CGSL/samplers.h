@@ -196,6 +196,16 @@ static inline double capsim_binomial_tabulated(const capsim_sampler *s, int n, c
     }
 }
 
+// x made a whole number without bias: ⌊x⌋, plus 1 with probability x − ⌊x⌋ (a uniform is
+// drawn only when x has a fraction); then at most `largest`. Monte Carlo's counts are whole
+// but for stocks fed by fractional inputs (initial users, waitlist joins).
+static inline double capsim_whole(const capsim_sampler *s, double x, double largest) {
+    double whole = x >= 0 ? capsim_floor_nonnegative(x) : floor(x);
+    double fraction = x - whole;
+    if (fraction > 0 && capsim_uniform(s) < fraction) whole += 1;
+    return largest < whole ? largest : whole;
+}
+
 // Successes in n trials (a whole number, n >= 0) of probability bp->p, on q = min(p, 1 − p):
 // from bp's tables when it has them and n <= CAPSIM_TABULATED_TRIALS; else inversion for
 // small means, BTRS above.
@@ -205,6 +215,14 @@ static inline double capsim_binomial(const capsim_sampler *s, double n, const ca
     double k = bp->tables && n <= CAPSIM_TABULATED_TRIALS ? capsim_binomial_tabulated(s, (int)n, bp)
         : n * bp->q < 10 ? capsim_binomial_inversion(s, n, bp) : capsim_binomial_btrs(s, n, bp);
     return bp->p <= 0.5 ? k : n - k;
+}
+
+// Successes among `count` trials of probability bp->p, count made whole by capsim_whole
+// (0 when count is not positive).
+static inline double capsim_binomial_of_count(const capsim_sampler *s, double count, double largest,
+                                              const capsim_binomial_probability *bp) {
+    if (!(count > 0) || bp->p <= 0) return 0;
+    return capsim_binomial(s, capsim_whole(s, count, largest), bp);
 }
 
 // Poisson(mu) for mu >= 0: Knuth's multiplication method below 10; above, Hörmann's

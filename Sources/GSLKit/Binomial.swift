@@ -4,7 +4,7 @@
 /// q/(1 − q) and its log, for q = min(p, 1 − p)), computed once: Monte Carlo draws with the
 /// same few probabilities every month of a run.
 public struct BinomialProbability: Sendable {
-    let terms: capsim_binomial_probability
+    @usableFromInline let terms: capsim_binomial_probability
 
     /// - Parameter p: the probability of success, in [0, 1].
     public init(_ p: Double) { terms = capsim_binomial_probability_make(p) }
@@ -64,6 +64,13 @@ extension RandomGenerator {
     /// 1.5 to 3 times as fast as `gsl_ran_binomial` (see Benchmarks/Randomness).
     public func binomialVariate(trials n: Double, probability p: BinomialProbability) -> Double {
         withUnsafePointer(to: p.terms) { capsim_binomial(sampler, n, $0) }
+    }
+
+    /// The same for `count` trials made whole by ``wholeCount(_:largest:)`` (0 when count is
+    /// not positive): in one call, as Monte Carlo's flows draw them several times a month.
+    @inlinable
+    public func binomialVariate(count: Double, largest: Double, probability p: BinomialProbability) -> Double {
+        withUnsafePointer(to: p.terms) { capsim_binomial_of_count(sampler, count, largest, $0) }
     }
 
     /// The same for a probability used once.

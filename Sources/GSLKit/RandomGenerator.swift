@@ -28,7 +28,7 @@ public final class RandomGenerator {
     public let algorithm: Algorithm
     /// What CGSL's samplers draw from: the generator, its taus2 state (stepped inline by
     /// `capsim_taus_uniform`, GSL's own step; nil for the other algorithms) and the table of log k!.
-    let sampler: UnsafeMutablePointer<capsim_sampler>
+    @usableFromInline let sampler: UnsafeMutablePointer<capsim_sampler>
 
     public init(_ algorithm: Algorithm = .taus2, seed: UInt = 1) {
         _ = GSL.errorHandlerDisabled
@@ -63,6 +63,10 @@ public final class RandomGenerator {
     /// Uniform on [0, 1) (`gsl_rng_uniform`; for taus2 the same numbers from GSL's step inlined).
     @inline(__always)
     public func uniform() -> Double { capsim_uniform(sampler) }
+
+    /// `x` made a whole number without bias: ⌊x⌋, plus 1 with probability x − ⌊x⌋ (a uniform
+    /// is drawn only when x has a fraction); then at most `largest`.
+    public func wholeCount(_ x: Double, largest: Double = .infinity) -> Double { capsim_whole(sampler, x, largest) }
 
     /// Uniform on (0, 1) (`gsl_rng_uniform_pos`).
     @inline(__always)

@@ -71,23 +71,6 @@ struct MonteCarloTests {
         }
     }
 
-    @Test("RandomFlows.floor is ⌊x⌋", arguments: [0.0, 0.25, 0.5, 1, 1.5, 2.5, 3.5, 7.999999999999999, 1e6 + 0.5,
-                                                 0x1p52 - 0.5, 0x1p52 - 1, 0x1p52, 0x1p53 + 2, -0.5, -1, -2.5, 1e300])
-    func floor(_ x: Double) {
-        #expect(RandomFlows.floor(x) == x.rounded(.down))
-        #expect(RandomFlows.floor(x.nextUp) == x.nextUp.rounded(.down))
-        #expect(RandomFlows.floor(x.nextDown) == x.nextDown.rounded(.down))
-    }
-
-    @Test("RandomFlows.floor is ⌊x⌋ for random values")
-    func floorRandom() {
-        var generator = SeededGenerator(seed: 52)
-        for _ in 0..<100_000 {
-            let x = Double.random(in: 0..<1e4, using: &generator) * (Bool.random(using: &generator) ? 1 : 1e11)
-            #expect(RandomFlows.floor(x) == x.rounded(.down), "\(x)")
-        }
-    }
-
     @Test("Results are identical for 1, 2 and 3 threads, and for the same seed")
     func threadIndependence() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))

@@ -160,6 +160,26 @@ struct RandomnessTests {
         }
     }
 
+    @Test("wholeCount keeps whole numbers without drawing, and rounds the others up with the probability of their fraction",
+          arguments: [0.0, 1, 7, 0x1p52 - 1, 0x1p52, 0x1p53 + 2, 1e300, -3])
+    func wholeCountOfWholeNumbers(_ x: Double) {
+        let generator = RandomGenerator(.taus2, seed: 21), twin = RandomGenerator(.taus2, seed: 21)
+        #expect(generator.wholeCount(x) == x)
+        #expect(generator.uniform() == twin.uniform(), "no uniform drawn")
+        #expect(generator.wholeCount(x, largest: 5) == min(x, 5))
+    }
+
+    @Test("wholeCount of a fraction is ⌊x⌋ or ⌊x⌋ + 1, with mean x", arguments: [0.25, 2.3, 1e6 + 0.5, 0x1p52 - 0.5, -0.5])
+    func wholeCountOfFractions(_ x: Double) {
+        let generator = RandomGenerator(.taus2, seed: 22)
+        var values: [Double] = []
+        for _ in 0..<100_000 { values.append(generator.wholeCount(x)) }
+        #expect(values.allSatisfy { $0 == x.rounded(.down) || $0 == x.rounded(.down) + 1 })
+        let fraction = x - x.rounded(.down)
+        let ups = Double(values.filter { $0 > x }.count) / Double(values.count)
+        #expect(abs(ups - fraction) <= 4 * (fraction * (1 - fraction) / Double(values.count)).squareRoot())
+    }
+
     @Test("PTRS Poisson draws follow the exact Poisson pmf", arguments: [3.5, 12.0, 150.0, 4000.0])
     func poisson(mean: Double) {
         let generator = RandomGenerator(.taus2, seed: 13)

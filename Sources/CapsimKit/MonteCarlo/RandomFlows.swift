@@ -17,25 +17,7 @@ public struct RandomFlows: Flows {
         self.generator = generator
     }
 
-    /// A count made whole without bias: ⌊x⌋, plus 1 with probability x − ⌊x⌋.
-    @inline(__always)
-    mutating func whole(_ value: Double) -> Double {
-        let floor = Self.floor(value)
-        let fraction = value - floor
-        return fraction > 0 && generator.uniform() < fraction ? floor + 1 : floor
-    }
-
-    /// ⌊x⌋. x86-64's baseline has no rounding instruction, and a conversion to Int64 checks its
-    /// range: for 0 ≤ x < 2⁵², x + 2⁵² − 2⁵² is x rounded to the nearest whole number (the ulp
-    /// there is 1), one too many when that rounded up.
-    @inline(__always)
-    static func floor(_ x: Double) -> Double {
-        guard x >= 0 && x < 0x1p52 else { return x.rounded(.down) }
-        let nearest = (x + 0x1p52) - 0x1p52
-        return nearest > x ? nearest - 1 : nearest
-    }
-
-    public mutating func initialCount(_ value: Double) -> Double { whole(value) }
+    public mutating func initialCount(_ value: Double) -> Double { generator.wholeCount(value) }
 
     @inline(__always)
     public mutating func arrivals(mean: Double) -> Double {
@@ -43,15 +25,15 @@ public struct RandomFlows: Flows {
         return generator.poissonVariate(mean: min(mean, Self.largestCount))
     }
 
+    /// Binomial(count made whole without bias, probability): see ``RandomGenerator/wholeCount(_:largest:)``.
     @inline(__always)
     public mutating func successes(of count: Double, probability: BinomialProbability) -> Double {
-        guard count > 0, probability.value > 0 else { return 0 }
-        return generator.binomialVariate(trials: min(whole(count), Self.largestCount), probability: probability)
+        generator.binomialVariate(count: count, largest: Self.largestCount, probability: probability)
     }
 
     /// Multinomial(count, shares) by conditional binomials, as `gsl_ran_multinomial` draws it.
     public mutating func split(_ count: Double, shares: Shares, into result: inout TierValues) {
-        var remaining = count > 0 ? min(whole(count), Self.largestCount) : 0
+        var remaining = count > 0 ? generator.wholeCount(count, largest: Self.largestCount) : 0
         for index in shares.conditionals.indices {
             let drawn = remaining > 0 ? generator.binomialVariate(trials: remaining, probability: shares.conditionals[index]) : 0
             result[index] = drawn

@@ -289,23 +289,30 @@ struct Engine {
         if !conversionsByTier.isEmpty {
             flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
         }
-        // Written in place, one tier at a time: a whole new TierValues, stored by tier, then
-        // copied into the row by vector loads, would stall each load on the stores before it.
-        row.usersByTier[0] = retainedFree - row.conversions + row.activated
-        var paidChurned = 0.0
+        // Written in place, one tier at a time, with the sums over tiers (users, messages per
+        // day, in tier order as ``TierValues/sum`` and ``messagesPerDay`` add them) kept as it
+        // goes: reading the row's TierValues back whole, by vector loads, would wait for each
+        // of the stores just made.
+        let free = retainedFree - row.conversions + row.activated
+        row.usersByTier[0] = free
+        var users = free, paidChurned = 0.0
+        var messagesPerDay = free * usage.stickiness * effectiveMessages[0]
         for index in 1..<previousUsers.count {
             let churned = flows.successes(of: previousUsers[index], probability: churn[index])
-            row.usersByTier[index] = previousUsers[index] - churned + conversionsByTier[index - 1]
+            let tierUsers = previousUsers[index] - churned + conversionsByTier[index - 1]
+            row.usersByTier[index] = tierUsers
+            users += tierUsers
+            messagesPerDay += tierUsers * usage.stickiness * effectiveMessages[index]
             paidChurned += churned
         }
         row.paidChurned = paidChurned
         row.churned = churnedFree + paidChurned
-        row.users = row.usersByTier.sum
-        row.paidUsers = row.users - row.usersByTier[0]
+        row.users = users
+        row.paidUsers = users - free
         row.paidChurnRate = previousPaid > 0 ? paidChurned / previousPaid : nil
 
         // §3 Flows of usage (the stocks follow in computeStocks).
-        row.messagesPerDay = Self.messagesPerDay(row.usersByTier, stickiness: usage.stickiness, effectiveMessages: effectiveMessages)
+        row.messagesPerDay = messagesPerDay
         row.messages = row.messagesPerDay * daysPerMonth
         row.events = row.messages * usage.eventsPerMessage + row.users * usage.eventsPerUser
         let data = row.messages * usage.bytesPerMessage + row.events * usage.bytesPerEvent
