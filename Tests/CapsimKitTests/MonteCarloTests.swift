@@ -49,7 +49,12 @@ struct MonteCarloTests {
         #expect(order == MonthlyColumn.numeric(for: scenario).map(\.metric))
         var values = [Double](repeating: 0, count: order.count)
         for row in Simulator.project(scenario).rows {
-            values.withUnsafeMutableBufferPointer { row.writeNumericValues(to: $0.baseAddress!) }
+            var visited: [Int] = []
+            row.forEachNumericValue { index, value in
+                values[index] = value
+                visited.append(index)
+            }
+            #expect(visited == Array(order.indices), "each metric once, in order")
             for (index, metric) in order.enumerated() {
                 let expected = metric.value(in: row)
                 #expect(expected.map { $0 == values[index] } ?? values[index].isNaN, "month \(row.month) \(metric)")

@@ -38,7 +38,6 @@ public enum MonteCarlo {
                 // Allocated by the worker's own thread, and blocks summed in a local value
                 // before being stored: workers write no cache line another worker reads.
                 var workspace = Workspace(scenario: scenario, layout: layout, algorithm: options.algorithm)
-                defer { workspace.deallocate() }
                 while true {
                     let index = nextBlock.add(1, ordering: .relaxed).oldValue
                     guard index < waveBlocks else { break }
@@ -65,16 +64,13 @@ public enum MonteCarlo {
     }
 
     /// What a worker reuses from run to run: its generator, the scenario that receives each
-    /// run's drawn values (written in place), the engine that runs it, the event tracker and
-    /// room for a month's metric values.
+    /// run's drawn values (written in place), the engine that runs it and the event tracker.
     private struct Workspace {
         let generator: RandomGenerator
         var scenario: Scenario
         var engine: Engine
         var events: EventMonths
         var parameters: [Double]
-        /// A month's metric values (``Layout/metrics`` order) of a run outside the sample.
-        let values: UnsafeMutablePointer<Double>
 
         init(scenario: Scenario, layout: Layout, algorithm: RandomGenerator.Algorithm) {
             generator = RandomGenerator(algorithm)
@@ -82,10 +78,7 @@ public enum MonteCarlo {
             engine = Engine(scenario: scenario, plan: layout.plan)
             events = layout.events
             parameters = Array(repeating: 0, count: scenario.uncertainties.count)
-            values = .allocate(capacity: layout.metrics.count)
         }
-
-        func deallocate() { values.deallocate() }
     }
 
     /// One run: draw the uncertain parameters, then simulate with random flows.
@@ -102,13 +95,10 @@ public enum MonteCarlo {
         workspace.events.reset()
         let slot = sample.slot(of: run)
         var flows = RandomFlows(generator: generator)
-        let scratch = workspace.values
         let last = Simulator.simulate(&workspace.engine, flows: &flows) { row in
             workspace.events.observe(row)
-            // A sampled run's values go straight to its row of the sample.
-            let values = slot.map { sample.values(slot: $0, month: row.month) } ?? scratch
-            row.writeNumericValues(to: values)
-            block.add(month: row.month, values: values, layout: layout)
+            // A sampled run's values go to its row of the sample as they are summed.
+            block.add(row, sampled: slot.map { sample.values(slot: $0, month: row.month) }, layout: layout)
             if !layout.probes.isEmpty { block.count(row, probes: layout.probes) }
         }
         block.addEvents(workspace.events.months)
@@ -136,8 +126,6 @@ struct Layout: Sendable {
     /// A fresh event tracker, copied for each worker (and reset for each run).
     let events: EventMonths
     let probes: [Probe]
-    /// Indices in ``metrics`` of the metrics that can be undefined in a month (NaN in its values).
-    let optionalMetrics: [Int]
     /// Uncertain parameters drawn by each run.
     let parameterCount: Int
 
@@ -148,17 +136,16 @@ struct Layout: Sendable {
         let numeric = MonthlyColumn.numeric(for: scenario)
         metrics = numeric.map(\.metric)
         names = numeric.map(\.name)
-        // Runs sum the values of MonthRow.writeNumericValues, which must be the export's columns.
+        // Runs sum the values of MonthRow.forEachNumericValue, which must be the export's columns.
         precondition(metrics == Metric.exportOrder(tierCount: scenario.tiers.count), "metric order differs from the export")
         catalog = EventCatalog(scenario: scenario)
         events = EventMonths(scenario: scenario, catalog: catalog)
-        optionalMetrics = numeric.indices.filter { !numeric[$0].metric.isAlwaysDefined }
         parameterCount = scenario.uncertainties.count
     }
 
     /// About the bytes a ``BlockAccumulator`` of a full block holds.
     func bytesPerBlock(keepsRecords: Bool) -> Int {
-        let sums = months * (metrics.count * MemoryLayout<Double>.stride + optionalMetrics.count * MemoryLayout<Int32>.stride)
+        let sums = months * metrics.count * (MemoryLayout<Double>.stride + MemoryLayout<Int32>.stride)
         let histogram = months * catalog.count * MemoryLayout<Int32>.stride
         // A record: its row, drawn parameters and event months.
         let record = MemoryLayout<RunRecord>.stride + MemoryLayout<MonthRow>.stride
@@ -171,9 +158,9 @@ struct Layout: Sendable {
 struct BlockAccumulator {
     /// Σ value per (month, metric), over the runs where it is defined.
     var sums: [Double]
-    /// Runs where the metric is defined, per (month, optional metric): the others are
-    /// defined in every run (``Layout/optionalMetrics``).
-    var definedCounts: [Int32]
+    /// Runs where the metric is undefined (NaN), per (month, metric): gross margin without
+    /// MRR, cost per user without users.
+    var undefinedCounts: [Int32]
     /// Runs per (event, month of first occurrence).
     var eventHistogram: [Int32]
     /// Per probe: runs at or below, at or above the threshold, and runs where the metric is defined.
@@ -184,29 +171,34 @@ struct BlockAccumulator {
 
     init(layout: Layout, keepsRecords: Bool) {
         sums = Array(repeating: 0, count: layout.months * layout.metrics.count)
-        definedCounts = Array(repeating: 0, count: layout.months * layout.optionalMetrics.count)
+        undefinedCounts = Array(repeating: 0, count: layout.months * layout.metrics.count)
         eventHistogram = Array(repeating: 0, count: layout.catalog.count * layout.months)
         probeCounts = Array(repeating: (0, 0, 0), count: layout.probes.count)
         self.keepsRecords = keepsRecords
         if keepsRecords { records.reserveCapacity(MonteCarloOptions.blockSize) }
     }
 
-    /// Adds a month of one run: `values` are its metrics in ``Layout/metrics`` order, NaN where undefined.
+    /// Adds a month of one run: each metric's value (``Layout/metrics`` order) to its sum, or
+    /// to the undefined count where it is NaN; a sampled run's values are also written to
+    /// `sampled`.
     @inline(__always)
-    mutating func add(month: Int, values: UnsafePointer<Double>, layout: Layout) {
-        let count = layout.metrics.count
+    mutating func add(_ row: MonthRow, sampled: UnsafeMutablePointer<Double>?, layout: Layout) {
+        let offset = row.month * layout.metrics.count
         sums.withUnsafeMutableBufferPointer { sums in
-            let sums = sums.baseAddress! + month * count
-            for index in 0..<count {
-                // An undefined (NaN) value adds nothing; `value == value` is false only for NaN
-                // and compiles to one vector compare (`isNaN` tests the bits).
-                let value = values[index]
-                sums[index] += value == value ? value : 0
+            undefinedCounts.withUnsafeMutableBufferPointer { undefined in
+                let (sums, undefined) = (sums.baseAddress! + offset, undefined.baseAddress! + offset)
+                // `value == value` is false only for NaN (`isNaN` tests the bits).
+                if let sampled {
+                    row.forEachNumericValue { index, value in
+                        sampled[index] = value
+                        if value == value { sums[index] += value } else { undefined[index] += 1 }
+                    }
+                } else {
+                    row.forEachNumericValue { index, value in
+                        if value == value { sums[index] += value } else { undefined[index] += 1 }
+                    }
+                }
             }
-        }
-        let optional = layout.optionalMetrics.count
-        for (slot, metric) in layout.optionalMetrics.enumerated() where !values[metric].isNaN {
-            definedCounts[month * optional + slot] += 1
         }
     }
 
@@ -232,7 +224,7 @@ struct BlockAccumulator {
     mutating func add(_ other: BlockAccumulator) {
         runs += other.runs
         for index in sums.indices { sums[index] += other.sums[index] }
-        for index in definedCounts.indices { definedCounts[index] += other.definedCounts[index] }
+        for index in undefinedCounts.indices { undefinedCounts[index] += other.undefinedCounts[index] }
         for index in eventHistogram.indices { eventHistogram[index] += other.eventHistogram[index] }
         for index in probeCounts.indices {
             probeCounts[index].atMost += other.probeCounts[index].atMost
@@ -243,8 +235,7 @@ struct BlockAccumulator {
 
     /// Runs in which metric `metric` (an index in ``Layout/metrics``) is defined in `month`.
     func definedRuns(month: Int, metric: Int, layout: Layout) -> Int {
-        guard let slot = layout.optionalMetrics.firstIndex(of: metric) else { return runs }
-        return Int(definedCounts[month * layout.optionalMetrics.count + slot])
+        runs - Int(undefinedCounts[month * layout.metrics.count + metric])
     }
 }
 

@@ -45,17 +45,8 @@ public enum Metric: Sendable, Hashable {
 }
 
 extension Metric {
-    /// Whether ``value(in:)`` is defined in every month (all but gross margin, undefined
-    /// without MRR, and cost per user, undefined without users).
-    var isAlwaysDefined: Bool {
-        switch self {
-        case .grossMargin, .costPerUser: false
-        default: true
-        }
-    }
-
     /// The numeric columns of the monthly export in their order (``MonthlyColumn/numeric(for:)``),
-    /// for a scenario with `tierCount` tiers: the order of ``MonthRow/writeNumericValues(to:)``.
+    /// for a scenario with `tierCount` tiers: the order of ``MonthRow/forEachNumericValue(_:)``.
     static func exportOrder(tierCount: Int) -> [Metric] {
         [.month, .phase, .usersTotal] + (0..<tierCount).map { .usersTier($0) } + [
             .paidUsers, .signups, .activated, .churned, .conversions, .dau, .messages, .messagesPerDay,
@@ -66,40 +57,40 @@ extension Metric {
 }
 
 extension MonthRow {
-    /// Writes the value of every metric of ``Metric/exportOrder(tierCount:)`` (NaN where
-    /// undefined) to `out`: what `metric.value(in:)` gives, in one pass without a switch per
-    /// metric (Monte Carlo sums them for every month of every run).
+    /// Calls `body(i, value)` for metric i of ``Metric/exportOrder(tierCount:)``, in that
+    /// order, with what `metric.value(in:)` gives (NaN where undefined): one pass without a
+    /// switch per metric (Monte Carlo sums them for every month of every run).
     @inline(__always)
-    func writeNumericValues(to out: UnsafeMutablePointer<Double>) {
-        out[0] = Double(month)
-        out[1] = Double(phase)
-        out[2] = users
+    func forEachNumericValue(_ body: (Int, Double) -> Void) {
+        body(0, Double(month))
+        body(1, Double(phase))
+        body(2, users)
         let tiers = usersByTier.count
-        for tier in 0..<tiers { out[3 + tier] = usersByTier[tier] }
-        let rest = out + 3 + tiers
-        rest[0] = paidUsers
-        rest[1] = signups
-        rest[2] = activated
-        rest[3] = churned
-        rest[4] = conversions
-        rest[5] = dau
-        rest[6] = messages
-        rest[7] = messagesPerDay
-        rest[8] = dbBytes
-        rest[9] = storageBytes
-        rest[10] = egressBytes
-        rest[11] = mrr
-        rest[12] = paymentFees
-        rest[13] = supabaseCost
-        rest[14] = servicesCost
-        rest[15] = teamCost
-        rest[16] = complianceCost
-        rest[17] = marketing
-        rest[18] = variableCost
-        rest[19] = infraCost
-        rest[20] = totalCost
-        rest[21] = cash
-        rest[22] = grossMargin ?? .nan
-        rest[23] = costPerUser ?? .nan
+        for tier in 0..<tiers { body(3 + tier, usersByTier[tier]) }
+        let rest = 3 + tiers
+        body(rest, paidUsers)
+        body(rest + 1, signups)
+        body(rest + 2, activated)
+        body(rest + 3, churned)
+        body(rest + 4, conversions)
+        body(rest + 5, dau)
+        body(rest + 6, messages)
+        body(rest + 7, messagesPerDay)
+        body(rest + 8, dbBytes)
+        body(rest + 9, storageBytes)
+        body(rest + 10, egressBytes)
+        body(rest + 11, mrr)
+        body(rest + 12, paymentFees)
+        body(rest + 13, supabaseCost)
+        body(rest + 14, servicesCost)
+        body(rest + 15, teamCost)
+        body(rest + 16, complianceCost)
+        body(rest + 17, marketing)
+        body(rest + 18, variableCost)
+        body(rest + 19, infraCost)
+        body(rest + 20, totalCost)
+        body(rest + 21, cash)
+        body(rest + 22, grossMargin ?? .nan)
+        body(rest + 23, costPerUser ?? .nan)
     }
 }
