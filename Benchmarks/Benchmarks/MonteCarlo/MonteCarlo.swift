@@ -24,7 +24,8 @@ let benchmarks: @Sendable () -> Void = {
     }
     // The floor set by the random draws alone: every flow draw of the 10,000 runs (Poisson
     // arrivals, binomials, multinomial splits: about 9 a month), recorded once, then drawn
-    // again without the engine (1 thread). Issue 3's 0.2 s on 2 cores is 0.4 s of CPU.
+    // again without the engine (1 thread), from tables where Monte Carlo uses them. Issue 3's
+    // 0.2 s on 2 cores is 0.4 s of CPU.
     Benchmark("draws alone: the flow draws of 10,000 runs × 60 months, 1 thread",
               configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
         let draws = recordedDraws(path: path)     // 5.4 M draws, 130 MB: recorded in each iteration, not timed
@@ -33,14 +34,16 @@ let benchmarks: @Sendable () -> Void = {
         var flows = RandomFlows(generator: generator)
         var split = TierValues(repeating: 0, count: draws.shares.values.count)
         var total = 0.0
-        draws.probabilities.withUnsafeBufferPointer { probabilities in
-            for call in draws.calls {
-                switch call.kind {
-                case .arrivals: total += flows.arrivals(mean: call.count)
-                case .successes: total += flows.successes(of: call.count, probability: probabilities[Int(call.probability)])
-                case .split:
-                    flows.split(call.count, shares: draws.shares, into: &split)
-                    total += split[0]
+        withExtendedLifetime(draws.tables) {
+            draws.probabilities.withUnsafeBufferPointer { probabilities in
+                for call in draws.calls {
+                    switch call.kind {
+                    case .arrivals: total += flows.arrivals(mean: call.count)
+                    case .successes: total += flows.successes(of: call.count, probability: probabilities[Int(call.probability)])
+                    case .split:
+                        flows.split(call.count, shares: draws.shares, into: &split)
+                        total += split[0]
+                    }
                 }
             }
         }
@@ -68,8 +71,8 @@ struct RecordedDraw {
 struct RecordingFlows: Flows {
     var flows: RandomFlows
     var calls: [RecordedDraw] = []
-    /// Distinct probabilities (as prepared by the engine) and their indices, by bit pattern.
-    var probabilities: [BinomialProbability] = []
+    /// Distinct probabilities and their indices, by bit pattern.
+    var probabilities: [Double] = []
     var indexOfProbability: [UInt64: Int32] = [:]
 
     mutating func initialCount(_ value: Double) -> Double { flows.initialCount(value) }
@@ -81,7 +84,7 @@ struct RecordingFlows: Flows {
 
     mutating func successes(of count: Double, probability: BinomialProbability) -> Double {
         let index = indexOfProbability[probability.value.bitPattern] ?? {
-            probabilities.append(probability)
+            probabilities.append(probability.value)
             indexOfProbability[probability.value.bitPattern] = Int32(probabilities.count - 1)
             return Int32(probabilities.count - 1)
         }()
@@ -96,22 +99,35 @@ struct RecordingFlows: Flows {
 }
 
 /// Every flow draw of 10,000 Monte Carlo runs of the scenario at `path` (seed 1), as
-/// `capsim run --runs 10000` makes them, the probabilities they draw with, and the paid
-/// tiers' shares (not uncertain there).
-func recordedDraws(path: String) -> (calls: [RecordedDraw], probabilities: [BinomialProbability], shares: Shares) {
-    guard let scenario = try? Scenario.load(path: path) else { return ([], [], Shares(TierValues([]))) }
+/// `capsim run --runs 10000` makes them; the probabilities they draw with, prepared as Monte
+/// Carlo prepares them (from tables when every run shares them: the scenario's own value,
+/// not drawn), with the tables; and the paid tiers' shares (not uncertain there), whose
+/// conditionals draw from tables.
+func recordedDraws(path: String) -> (calls: [RecordedDraw], probabilities: [BinomialProbability], shares: Shares,
+                                     tables: [BinomialTables]) {
+    guard let scenario = try? Scenario.load(path: path) else { return ([], [], Shares(TierValues([])), []) }
     let options = MonteCarloOptions(runs: 10_000, seed: 1, threads: 1)
     let generator = RandomGenerator(options.algorithm)
     var recording = RecordingFlows(flows: RandomFlows(generator: generator))
-    var shares = Shares(TierValues([]))
     for run in 0..<options.runs {
         generator.seed(options.streamSeed(run: run))
         var drawn = scenario
         for uncertainty in scenario.uncertainties {
             uncertainty.target(&drawn, uncertainty.range.clamp(uncertainty.distribution.draw(using: generator)))
         }
-        shares = Shares(TierValues(drawn.tiers.dropFirst().map(\.share)))
         Simulator.simulate(drawn, flows: &recording) { _ in }
     }
-    return (recording.calls, recording.probabilities, shares)
+    let undrawn = Set([scenario.acquisition.waitlistConversion, scenario.acquisition.activationRate, scenario.conversionRate]
+                      + scenario.tiers.map(\.churn))
+    var tables: [BinomialTables] = []
+    let probabilities = recording.probabilities.map { p in
+        guard undrawn.contains(p) else { return BinomialProbability(p) }
+        tables.append(BinomialTables())
+        return tables[tables.count - 1].prepare(p)
+    }
+    let values = TierValues(scenario.tiers.dropFirst().map(\.share))
+    var shares = Shares(values)
+    let conditionalTables = shares.conditionals.map { _ in BinomialTables() }
+    shares.update(values) { conditionalTables[$0].prepare($1) }
+    return (recording.calls, probabilities, shares, tables + conditionalTables)
 }
