@@ -56,11 +56,17 @@ static inline double capsim_log_factorial(const capsim_sampler *s, double k) {
         + (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / kp1;
 }
 
+// Entries in a table's guide: one cache line of them.
+#define CAPSIM_GUIDE_SIZE 32
+
 // The CDF of Binomial(n, q) for one n, and a guide into it (Chen and Asau's): for u in
-// [j/(n + 1), (j + 1)/(n + 1)), the least k with cdf[k] > u is at least guide[j].
+// [j/G, (j + 1)/G), G = CAPSIM_GUIDE_SIZE, the least k with cdf[k] > u is at least guide[j].
+// Both in one block, the guide first: Monte Carlo draws from hundreds of tables, and a draw
+// touches the guide's cache line and one or two of the CDF's (a guide of n + 1 entries, one
+// per CDF entry, made draws slower: more lines, more cache misses).
 typedef struct {
+    uint16_t *guide;    // guide[j] = the least k with cdf[k] > j/G, j = 0 … G − 1
     double *cdf;        // cdf[k] = P(X <= k), k = 0 … n (rounded sums of the pmf: cdf[n] may miss 1)
-    uint32_t *guide;    // guide[j] = the least k with cdf[k] > j/(n + 1), j = 0 … n
 } capsim_binomial_table;
 
 // Tabulated draws for n up to this many trials.
@@ -76,7 +82,7 @@ typedef struct {
 // Frees every table (the tables are then empty, for any probability).
 static inline void capsim_binomial_tables_empty(capsim_binomial_tables *tables) {
     if (tables->by_trials) {
-        for (int n = 0; n <= CAPSIM_TABULATED_TRIALS; n++) free(tables->by_trials[n].cdf);
+        for (int n = 0; n <= CAPSIM_TABULATED_TRIALS; n++) free(tables->by_trials[n].guide);
         free(tables->by_trials);
         tables->by_trials = NULL;
     }
@@ -157,9 +163,12 @@ static inline double capsim_binomial_btrs(const capsim_sampler *s, double n, con
 // n <= 512) by f(k+1) = f(k) · (n − k)/(k + 1) · q/(1 − q), summed in order. Not inline: it
 // runs once per (probability, n) in a worker, and allocates.
 static void capsim_binomial_table_make(capsim_binomial_table *table, int n, const capsim_binomial_probability *bp) {
-    double *cdf = malloc((size_t)(n + 1) * (sizeof(double) + sizeof(uint32_t)));
-    if (!cdf) abort();  // out of memory, as Swift's own allocations treat it
-    uint32_t *guide = (uint32_t *)(cdf + n + 1);
+    _Static_assert(CAPSIM_GUIDE_SIZE * sizeof(uint16_t) % 64 == 0, "the CDF starts on a cache line after the guide");
+    _Static_assert(CAPSIM_TABULATED_TRIALS <= UINT16_MAX, "guide entries are 16-bit");
+    size_t bytes = CAPSIM_GUIDE_SIZE * sizeof(uint16_t) + (size_t)(n + 1) * sizeof(double);
+    uint16_t *guide = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (!guide) abort();  // out of memory, as Swift's own allocations treat it
+    double *cdf = (double *)(guide + CAPSIM_GUIDE_SIZE);
     double f = exp(n * bp->log_1mq), sum = 0;
     for (int k = 0; k <= n; k++) {
         sum += f;
@@ -167,17 +176,17 @@ static void capsim_binomial_table_make(capsim_binomial_table *table, int n, cons
         f *= bp->odds * (n - k) / (k + 1);
     }
     int k = 0;
-    for (int j = 0; j <= n; j++) {
-        while (k < n && cdf[k] <= (double)j / (n + 1)) k++;
-        guide[j] = (uint32_t)k;
+    for (int j = 0; j < CAPSIM_GUIDE_SIZE; j++) {
+        while (k < n && cdf[k] <= (double)j / CAPSIM_GUIDE_SIZE) k++;
+        guide[j] = (uint16_t)k;
     }
     table->cdf = cdf;
     table->guide = guide;
 }
 
 // Binomial(n, q) for q <= 1/2 and n <= CAPSIM_TABULATED_TRIALS by inversion of the tabulated
-// CDF: a uniform u gives the least k with cdf[k] > u, searched from guide[⌊u·(n + 1)⌋] (one
-// or two steps on average). A u at or above cdf[n] (rounding left the sum short of 1) is
+// CDF: a uniform u gives the least k with cdf[k] > u, searched from guide[⌊u·G⌋] (a step or
+// two on average, more in the tails). A u at or above cdf[n] (rounding left the sum short of 1) is
 // drawn again. The result depends only on (n, q) and the uniforms, never on which tables
 // were already made.
 static inline double capsim_binomial_tabulated(const capsim_sampler *s, int n, const capsim_binomial_probability *bp) {
@@ -187,11 +196,11 @@ static inline double capsim_binomial_tabulated(const capsim_sampler *s, int n, c
         if (!tables->by_trials) abort();
     }
     capsim_binomial_table *table = &tables->by_trials[n];
-    if (!table->cdf) capsim_binomial_table_make(table, n, bp);
+    if (!table->guide) capsim_binomial_table_make(table, n, bp);
     for (;;) {
         double u = capsim_uniform(s);
-        uint32_t k = table->guide[(int)(u * (n + 1))];
-        while (k < (uint32_t)n && table->cdf[k] <= u) k++;
+        int k = table->guide[(int)(u * CAPSIM_GUIDE_SIZE)];
+        while (k < n && table->cdf[k] <= u) k++;
         if (u < table->cdf[k]) return k;
     }
 }

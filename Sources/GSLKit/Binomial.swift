@@ -19,7 +19,7 @@ public struct BinomialProbability: Sendable {
 }
 
 /// Tables of Binomial(n, p) for one probability p and every n up to ``maxTrials``: the
-/// exact CDF, made on the first draw of each n and kept (at most 1.6 MB). A draw is
+/// exact CDF, made on the first draw of each n and kept (at most 1.1 MB). A draw is
 /// then one uniform and one or two comparisons, several times as fast as BTRS, for a
 /// probability that many runs share (Monte Carlo's fixed, not drawn, parameters).
 ///
