@@ -84,23 +84,7 @@ struct RandomnessTests {
     ])
     func binomial(n: UInt32, p: Double) {
         let generator = RandomGenerator(.taus2, seed: 11)
-        var counts: [Int: Int] = [:]
-        var values: [Double] = []
-        values.reserveCapacity(Self.draws)
-        for _ in 0..<Self.draws {
-            let k = generator.binomialVariate(trials: Double(n), probability: p)
-            counts[Int(k), default: 0] += 1
-            values.append(k)
-        }
-        let m = Self.moments(values)
-        let mean = Double(n) * p, variance = Double(n) * p * (1 - p)
-        #expect(abs(m.mean - mean) <= 4 * m.meanSE)
-        #expect(abs(m.variance - variance) <= 4 * m.varianceSE)
-        let sd = variance.squareRoot()
-        let low = UInt32(max(0, mean - 8 * sd - 2)), high = UInt32(min(Double(n), mean + 8 * sd + 2))
-        let chi = Self.chiSquare(observed: counts, expected: { ExactProbability.binomial($0, n: n, p: p) },
-                                 range: low...high, n: Self.draws)
-        #expect(chi.statistic <= Self.critical(chi.degrees), "chi-square \(chi.statistic) on \(chi.degrees) df")
+        Self.expectBinomial(n: n, p: p) { generator.binomialVariate(trials: Double(n), probability: p) }
     }
 
     /// Tables for n up to 512: both ends, p above ½ (failures tabulated), tiny and large means.
@@ -112,10 +96,17 @@ struct RandomnessTests {
         let tables = BinomialTables()
         let probability = tables.prepare(p)
         #expect(probability.isTabulated)
+        Self.expectBinomial(n: n, p: p) { generator.binomialVariate(trials: Double(n), probability: probability) }
+    }
+
+    /// Expects `draw`'s values to have Binomial(n, p)'s mean and variance (within 4 standard
+    /// errors) and frequencies (chi-square, over mean ± 8 sd).
+    static func expectBinomial(n: UInt32, p: Double, draw: () -> Double) {
         var counts: [Int: Int] = [:]
         var values: [Double] = []
+        values.reserveCapacity(Self.draws)
         for _ in 0..<Self.draws {
-            let k = generator.binomialVariate(trials: Double(n), probability: probability)
+            let k = draw()
             counts[Int(k), default: 0] += 1
             values.append(k)
         }
@@ -123,8 +114,10 @@ struct RandomnessTests {
         let mean = Double(n) * p, variance = Double(n) * p * (1 - p)
         #expect(abs(m.mean - mean) <= 4 * m.meanSE)
         #expect(abs(m.variance - variance) <= 4 * m.varianceSE)
+        let sd = variance.squareRoot()
+        let low = UInt32(max(0, mean - 8 * sd - 2)), high = UInt32(min(Double(n), mean + 8 * sd + 2))
         let chi = Self.chiSquare(observed: counts, expected: { ExactProbability.binomial($0, n: n, p: p) },
-                                 range: 0...n, n: Self.draws)
+                                 range: low...high, n: Self.draws)
         #expect(chi.statistic <= Self.critical(chi.degrees), "chi-square \(chi.statistic) on \(chi.degrees) df")
     }
 
