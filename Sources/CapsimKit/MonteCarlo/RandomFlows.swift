@@ -5,7 +5,8 @@ import GSLKit
 /// conversions over paid tiers ~ Multinomial. Every uniform comes from one GSL generator;
 /// Poisson and binomial variates are drawn on those uniforms by inversion for small means
 /// and Hörmann's PTRS and BTRS above (GSLKit), several times as fast as `gsl_ran_poisson`
-/// and `gsl_ran_binomial` (see Benchmarks/Randomness).
+/// and `gsl_ran_binomial` (see Benchmarks/Randomness); the binomials of a probability that
+/// the engine prepared with ``BinomialTables`` come from its tables.
 public struct RandomFlows: Flows {
     public let generator: RandomGenerator
 

@@ -35,7 +35,7 @@ public struct Shares: Sendable {
     /// Takes new shares (as many as before) and their conditionals, in place; `prepare` makes
     /// conditional i (given i and its value) ready for draws (from ``BinomialTables``, say).
     public mutating func update(_ values: TierValues,
-                         prepare: (Int, Double) -> BinomialProbability = { BinomialProbability($1) }) {
+                                prepare: (Int, Double) -> BinomialProbability = { BinomialProbability($1) }) {
         self.values = values
         var remaining = 1.0
         for index in conditionals.indices {

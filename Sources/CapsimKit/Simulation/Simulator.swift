@@ -290,9 +290,8 @@ struct Engine {
             flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
         }
         // Written in place, one tier at a time, with the sums over tiers (users, messages per
-        // day, in tier order as ``TierValues/sum`` and ``messagesPerDay`` add them) kept as it
-        // goes: reading the row's TierValues back whole, by vector loads, would wait for each
-        // of the stores just made.
+        // day) kept as it goes, in tier order as ``TierValues/sum`` and ``messagesPerDay`` add
+        // them: the same figures, without reading the tiers back.
         let free = retainedFree - row.conversions + row.activated
         row.usersByTier[0] = free
         var users = free, paidChurned = 0.0
