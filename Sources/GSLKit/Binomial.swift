@@ -62,6 +62,7 @@ extension RandomGenerator {
     /// squeeze (BTRS, 1993) above, on this generator's uniforms (`capsim_binomial` in CGSL's
     /// samplers.h). The exact binomial distribution (tested against `gsl_ran_binomial_pdf`),
     /// 1.5 to 3 times as fast as `gsl_ran_binomial` (see Benchmarks/Randomness).
+    @inlinable
     public func binomialVariate(trials n: Double, probability p: BinomialProbability) -> Double {
         withUnsafePointer(to: p.terms) { capsim_binomial(sampler, n, $0) }
     }

@@ -6,5 +6,6 @@ extension RandomGenerator {
     /// multiplication method (`capsim_poisson` in CGSL's samplers.h). About 8 times as fast as
     /// `gsl_ran_poisson` for means in the hundreds (see Benchmarks/Randomness), with the same
     /// distribution (tested).
+    @inlinable
     public func poissonVariate(mean mu: Double) -> Double { capsim_poisson(sampler, mu) }
 }
