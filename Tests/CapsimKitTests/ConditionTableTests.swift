@@ -57,8 +57,7 @@ struct ConditionTableTests {
             inputs = Self.step(inputs, &rng)
             if month == 150 { table.reset(&verdicts) }     // a run that starts over
             // When the table brings its verdicts to this month
-            var values = ConditionTable.Values(inputs)
-            _ = values.withPointer { table.update($0, &verdicts) }
+            _ = table.update(inputs, &verdicts)
             // Then each is the condition's own verdict
             for (condition, index) in zip(conditions, indices) where verdicts[index] != condition.holds(for: inputs) {
                 Issue.record("month \(month): \(condition) on \(inputs) gives \(verdicts[index])")
@@ -74,9 +73,8 @@ struct ConditionTableTests {
         let index = table.add(condition)
         var verdicts = table.initialVerdicts()
         func update(users: Double, churn: Double) -> Bool {
-            var values = ConditionTable.Values(ConditionInputs(users: users, dau: 0, messagesPerDay: 0, paidUsers: 0, mrr: 0,
-                                                               concurrent: 0, phase: 0, paidChurn: churn, dbBytes: 0))
-            return values.withPointer { table.update($0, &verdicts) }
+            table.update(ConditionInputs(users: users, dau: 0, messagesPerDay: 0, paidUsers: 0, mrr: 0,
+                                         concurrent: 0, phase: 0, paidChurn: churn, dbBytes: 0), &verdicts)
         }
         #expect(update(users: 50, churn: 0.02))         // the first month decides
         #expect(!verdicts[index])

@@ -79,7 +79,7 @@ struct ConditionTable: Sendable {
     }
 
     /// The value of every condition metric of a month, in the order of ``ConditionMetric/allCases``.
-    struct Values {
+    private struct Values {
         private var storage: (Double, Double, Double, Double, Double, Double, Double, Double, Double)
 
         @inline(__always)
@@ -168,6 +168,13 @@ struct ConditionTable: Sendable {
         }
         verdicts.isDecided = true
         return true
+    }
+
+    /// Brings `verdicts` to the month whose condition values are `inputs` (``update(_:_:)``).
+    @inline(__always)
+    func update(_ inputs: ConditionInputs, _ verdicts: inout Verdicts) -> Bool {
+        var values = Values(inputs)
+        return values.withPointer { update($0, &verdicts) }
     }
 
     /// The steps of `ladder` on either side of `value` (±∞ past the ends; empty for NaN).

@@ -109,8 +109,7 @@ public struct EventMonths: Sendable {
             previousPhase = row.phase
         }
         if milestonesLeft > 0 {
-            var values = ConditionTable.Values(row.conditionInputs)
-            if values.withPointer({ milestoneConditions.update($0, &milestoneVerdicts) }) {
+            if milestoneConditions.update(row.conditionInputs, &milestoneVerdicts) {
                 for index in 0..<milestoneCount where months[milestoneBase + index] < 0 && milestoneVerdicts[milestoneWhen[index]] {
                     months[milestoneBase + index] = row.month
                     milestonesLeft -= 1

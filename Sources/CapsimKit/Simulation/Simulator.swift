@@ -58,10 +58,9 @@ struct EnginePlan: Sendable {
     /// For each phase p, the index of the `marketing` entry whose spend applies: p's own
     /// entry, else the nearest lower phase's (the last such entry in file order); nil when none.
     let marketingEntries: [Int?]
-    /// The scenario's own value of each success probability, in ``Engine``'s slot order
-    /// (waitlist conversion, activation, conversion, churn per tier, conditional share per
-    /// paid tier but the last). A run whose probability equals it (one not drawn) draws from
-    /// tables its worker keeps from run to run.
+    /// The scenario's own value of each success probability, by ``ProbabilitySlot``. A run
+    /// whose probability equals it (one not drawn) draws from tables its worker keeps from
+    /// run to run.
     let undrawnProbabilities: [Double]
 
     init(scenario: Scenario) {
@@ -85,10 +84,32 @@ struct EnginePlan: Sendable {
         }
         self.phaseConditions = phaseConditions
         self.costConditions = costConditions
-        undrawnProbabilities = [scenario.acquisition.waitlistConversion, scenario.acquisition.activationRate, scenario.conversionRate]
-            + scenario.tiers.map(\.churn)
-            + Shares(TierValues(scenario.tiers.dropFirst().map(\.share))).conditionals.map(\.value)
+        let conditionals = Shares(TierValues(scenario.tiers.dropFirst().map(\.share))).conditionals
+        let tierCount = scenario.tiers.count
+        var undrawn = [Double](repeating: 0, count: ProbabilitySlot.count(tierCount: tierCount))
+        undrawn[ProbabilitySlot.waitlistConversion] = scenario.acquisition.waitlistConversion
+        undrawn[ProbabilitySlot.activation] = scenario.acquisition.activationRate
+        undrawn[ProbabilitySlot.conversion] = scenario.conversionRate
+        for tier in scenario.tiers.indices { undrawn[ProbabilitySlot.churn(tier)] = scenario.tiers[tier].churn }
+        for index in conditionals.indices {
+            undrawn[ProbabilitySlot.conditional(index, tierCount: tierCount)] = conditionals[index].value
+        }
+        undrawnProbabilities = undrawn
     }
+}
+
+/// Where each success probability of the engine stands in ``EnginePlan/undrawnProbabilities``
+/// and among the engine's binomial tables.
+enum ProbabilitySlot {
+    static let waitlistConversion = 0
+    static let activation = 1
+    static let conversion = 2
+    /// churn_i of tier i.
+    static func churn(_ tier: Int) -> Int { 3 + tier }
+    /// The conditional share of paid tier `index` in the split (all but the last paid tier).
+    static func conditional(_ index: Int, tierCount: Int) -> Int { 3 + tierCount + index }
+    /// Slots of a scenario with `tierCount` tiers.
+    static func count(tierCount: Int) -> Int { conditional(max(0, tierCount - 2), tierCount: tierCount) }
 }
 
 /// The engine's state between months, and the formulas of one month.
@@ -131,7 +152,7 @@ struct Engine {
     private var teamSteps: [(cost: Double, when: Int)]
     private var compliance: [(monthly: Double, when: Int)]
     private var plans: [PlanTerms]
-    /// Binomial tables per probability slot (``EnginePlan/undrawnProbabilities``), kept
+    /// Binomial tables per ``ProbabilitySlot``, kept
     /// across ``load(_:)``: Monte Carlo keeps one engine per worker, whose runs share the
     /// probabilities that are not drawn. (Not to be shared by engines on two threads.)
     private let tables: [BinomialTables]
@@ -206,20 +227,20 @@ struct Engine {
         func prepared(_ p: Double, slot: Int) -> BinomialProbability {
             p == undrawn[slot] ? tables[slot].prepare(p) : BinomialProbability(p)
         }
-        waitlistConversion = prepared(scenario.acquisition.waitlistConversion, slot: 0)
-        activation = prepared(scenario.acquisition.activationRate, slot: 1)
-        conversion = prepared(scenario.conversionRate, slot: 2)
+        waitlistConversion = prepared(scenario.acquisition.waitlistConversion, slot: ProbabilitySlot.waitlistConversion)
+        activation = prepared(scenario.acquisition.activationRate, slot: ProbabilitySlot.activation)
+        conversion = prepared(scenario.conversionRate, slot: ProbabilitySlot.conversion)
         var shares = TierValues(repeating: 0, count: scenario.tiers.count - 1)
         for index in scenario.tiers.indices {
             initialUsers[index] = scenario.tiers[index].initialUsers
-            churn[index] = prepared(scenario.tiers[index].churn, slot: 3 + index)
+            churn[index] = prepared(scenario.tiers[index].churn, slot: ProbabilitySlot.churn(index))
             prices[index] = scenario.tiers[index].price
             effectiveMessages[index] = scenario.tiers[index].effectiveMessagesPerActiveDay
             feePerAccount[index] = index == 0 ? 0 : prices[index] * scenario.payments.percent + scenario.payments.fixed
             if index > 0 { shares[index - 1] = scenario.tiers[index].share }
         }
-        let firstConditional = 3 + scenario.tiers.count
-        paidShares.update(shares) { prepared($1, slot: firstConditional + $0) }
+        let tierCount = scenario.tiers.count
+        paidShares.update(shares) { prepared($1, slot: ProbabilitySlot.conditional($0, tierCount: tierCount)) }
         for (phase, entry) in plan.marketingEntries.enumerated() {
             spendByPhase[phase] = entry.map { scenario.marketing[$0].spend } ?? 0
         }
@@ -289,29 +310,21 @@ struct Engine {
         if !conversionsByTier.isEmpty {
             flows.split(row.conversions, shares: paidShares, into: &conversionsByTier)
         }
-        // Written in place, one tier at a time, with the sums over tiers (users, messages per
-        // day) kept as it goes, in tier order as ``TierValues/sum`` and ``messagesPerDay`` add
-        // them: the same figures, without reading the tiers back.
-        let free = retainedFree - row.conversions + row.activated
-        row.usersByTier[0] = free
-        var users = free, paidChurned = 0.0
-        var messagesPerDay = free * usage.stickiness * effectiveMessages[0]
+        row.usersByTier[0] = retainedFree - row.conversions + row.activated
+        var paidChurned = 0.0
         for index in 1..<previousUsers.count {
             let churned = flows.successes(of: previousUsers[index], probability: churn[index])
-            let tierUsers = previousUsers[index] - churned + conversionsByTier[index - 1]
-            row.usersByTier[index] = tierUsers
-            users += tierUsers
-            messagesPerDay += tierUsers * usage.stickiness * effectiveMessages[index]
+            row.usersByTier[index] = previousUsers[index] - churned + conversionsByTier[index - 1]
             paidChurned += churned
         }
         row.paidChurned = paidChurned
         row.churned = churnedFree + paidChurned
-        row.users = users
-        row.paidUsers = users - free
+        row.users = row.usersByTier.sum
+        row.paidUsers = row.users - row.usersByTier[0]
         row.paidChurnRate = previousPaid > 0 ? paidChurned / previousPaid : nil
 
         // §3 Flows of usage (the stocks follow in computeStocks).
-        row.messagesPerDay = messagesPerDay
+        row.messagesPerDay = Self.messagesPerDay(row.usersByTier, stickiness: usage.stickiness, effectiveMessages: effectiveMessages)
         row.messages = row.messagesPerDay * daysPerMonth
         row.events = row.messages * usage.eventsPerMessage + row.users * usage.eventsPerUser
         let data = row.messages * usage.bytesPerMessage + row.events * usage.bytesPerEvent
@@ -323,8 +336,7 @@ struct Engine {
 
         // §5 Costs.
         row.supabaseCost = plans[row.planIndex].monthlyCost(for: PlanUsage(row))
-        var values = ConditionTable.Values(row.conditionInputs)
-        if values.withPointer({ plan.costConditions.update($0, &costVerdicts) }) {
+        if plan.costConditions.update(row.conditionInputs, &costVerdicts) {
             var team = 0.0, step = 0
             for end in plan.roleEnds {
                 var roleCost = 0.0
@@ -374,8 +386,7 @@ struct Engine {
         row.mrr = mrr
 
         // phase(t) = max(phase(t − 1), highest p whose `when` holds).
-        var values = ConditionTable.Values(row.conditionInputs)
-        if values.withPointer({ plan.phaseConditions.update($0, &phaseVerdicts) }) {
+        if plan.phaseConditions.update(row.conditionInputs, &phaseVerdicts) {
             highestPhaseHolding = plan.phases.indices.last { phaseVerdicts[plan.phases[$0]] } ?? 0
         }
         row.phase = max(previousPhase, highestPhaseHolding)
