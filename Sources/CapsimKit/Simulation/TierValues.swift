@@ -21,9 +21,11 @@ public struct TierValues: Sendable, RandomAccessCollection, MutableCollection, H
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
+    /// (Read through `span`: `InlineArray`'s own subscript copies the whole array to the
+    /// stack for each read in a loop, in Swift 6.3.)
     @inline(__always)
     public subscript(index: Int) -> Double {
-        get { storage[index] }
+        get { storage.span[index] }
         set { storage[index] = newValue }
     }
 
