@@ -134,13 +134,14 @@ struct CLITests {
         ("not-yaml.yaml", ["not-yaml.yaml:3:1: error: invalid YAML"]),
     ]
 
-    @Test("A broken scenario exits 2 with every problem named by file:line:column and key", arguments: brokenScenarios)
+    @Test("A broken scenario exits 2 with every problem named once, by file:line:column and key", arguments: brokenScenarios)
     func brokenScenario(fixture: String, fragments: [String]) throws {
         let result = try CLI.run(["run", "Tests/CapsimCLITests/Fixtures/\(fixture)"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         for fragment in fragments {
-            #expect(result.stderr.contains(fragment), "stderr lacks: \(fragment)\n--- stderr:\n\(result.stderr)")
+            let times = result.stderr.components(separatedBy: fragment).count - 1
+            #expect(times == 1, "stderr names \(times) times: \(fragment)\n--- stderr:\n\(result.stderr)")
         }
     }
 
