@@ -278,15 +278,31 @@ final class SampleStore: @unchecked Sendable {
         metricCount = layout.metrics.count
         eventCount = layout.catalog.count
         parameterCount = scenario.uncertainties.count
-        values = .allocate(capacity: capacity * months * metricCount)
+        values = Self.allocateLarge(capacity * months * metricCount)
         eventMonths = .allocate(capacity: capacity * eventCount)
         eventMonths.initialize(repeating: -1)
         parameters = .allocate(capacity: max(1, capacity * parameterCount))
         parameters.initialize(repeating: 0)
     }
 
+    /// Room for `count` doubles, on huge pages where Linux offers them (free with
+    /// `UnsafeMutableRawPointer.deallocate`): the sample of a 10,000-run Monte Carlo is 33 MB,
+    /// whose 8,000 first touches as 4 KiB pages cost about 15 ms of CPU, against about 6 ms as
+    /// 2 MiB pages.
+    private static func allocateLarge(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+        let hugePage = 2 << 20
+        let bytes = count * MemoryLayout<Double>.stride
+        let large = bytes >= hugePage
+        let rounded = large ? (bytes + hugePage - 1) / hugePage * hugePage : max(1, bytes)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: large ? hugePage : MemoryLayout<Double>.alignment)
+        #if os(Linux)
+        if large { madvise(raw, rounded, MADV_HUGEPAGE) }  // advice only: without huge pages, 4 KiB ones
+        #endif
+        return UnsafeMutableBufferPointer(start: raw.bindMemory(to: Double.self, capacity: count), count: count)
+    }
+
     deinit {
-        values.deallocate()
+        UnsafeMutableRawPointer(values.baseAddress!).deallocate()
         eventMonths.deallocate()
         parameters.deallocate()
     }
