@@ -147,18 +147,24 @@ struct ConditionTable: Sendable {
         // Bit l set when ladder l's value left its interval: only the conditions that test
         // such a metric can change.
         var moved: UInt32 = verdicts.isDecided ? 0 : ~0
-        verdicts.intervals.withUnsafeMutableBufferPointer { intervals in
+        // Read first, write only what moved: most months move nothing, and a write to the
+        // array checks that its storage is not shared (a call into the runtime).
+        verdicts.intervals.withUnsafeBufferPointer { intervals in
             ladders.withUnsafeBufferPointer { ladders in
                 for index in ladders.indices {
                     let value = ladders[index].sign * values[ladders[index].metric]
-                    if !(value >= intervals[index].low && value < intervals[index].high) {
-                        moved |= 1 << UInt32(index)
-                        intervals[index] = interval(of: value, on: ladders[index])
-                    }
+                    if !(value >= intervals[index].low && value < intervals[index].high) { moved |= 1 << UInt32(index) }
                 }
             }
         }
         guard moved != 0 else { return false }
+        verdicts.intervals.withUnsafeMutableBufferPointer { intervals in
+            ladders.withUnsafeBufferPointer { ladders in
+                for index in ladders.indices where moved & 1 << UInt32(index) != 0 {
+                    intervals[index] = interval(of: ladders[index].sign * values[ladders[index].metric], on: ladders[index])
+                }
+            }
+        }
         verdicts.holds.withUnsafeMutableBufferPointer { holds in
             ladderMasks.withUnsafeBufferPointer { masks in
                 for condition in 0..<count where masks[condition] & moved != 0 {
