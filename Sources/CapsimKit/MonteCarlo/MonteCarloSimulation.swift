@@ -95,11 +95,13 @@ public enum MonteCarlo {
         workspace.events.reset()
         let slot = sample.slot(of: run)
         var flows = RandomFlows(generator: generator)
-        let last = Simulator.simulate(&workspace.engine, flows: &flows) { row in
-            workspace.events.observe(row)
-            // A sampled run's values go to its row of the sample as they are summed.
-            block.add(row, sampled: slot.map { sample.values(slot: $0, month: row.month) }, layout: layout)
-            if !layout.probes.isEmpty { block.count(row, probes: layout.probes) }
+        let last = block.withTallies(layout: layout) { tallies in
+            Simulator.simulate(&workspace.engine, flows: &flows) { row in
+                workspace.events.observe(row)
+                // A sampled run's values go to its row of the sample as they are summed.
+                tallies.add(row, sampled: slot.map { sample.values(slot: $0, month: row.month) })
+                if !tallies.probes.isEmpty { tallies.count(row) }
+            }
         }
         block.addEvents(workspace.events.months)
         if let slot { sample.store(parameters: workspace.parameters, events: workspace.events.months, slot: slot) }
@@ -178,37 +180,56 @@ struct BlockAccumulator {
         if keepsRecords { records.reserveCapacity(MonteCarloOptions.blockSize) }
     }
 
-    /// Adds a month of one run: each metric's value (``Layout/metrics`` order) to its sum, or
-    /// to the undefined count where it is NaN; a sampled run's values are also written to
-    /// `sampled`.
-    @inline(__always)
-    mutating func add(_ row: MonthRow, sampled: UnsafeMutablePointer<Double>?, layout: Layout) {
-        let offset = row.month * layout.metrics.count
-        sums.withUnsafeMutableBufferPointer { sums in
-            undefinedCounts.withUnsafeMutableBufferPointer { undefined in
-                let (sums, undefined) = (sums.baseAddress! + offset, undefined.baseAddress! + offset)
-                // `value == value` is false only for NaN (`isNaN` tests the bits).
-                if let sampled {
-                    row.forEachNumericValue { index, value in
-                        sampled[index] = value
-                        if value == value { sums[index] += value } else { undefined[index] += 1 }
-                    }
-                } else {
-                    row.forEachNumericValue { index, value in
-                        if value == value { sums[index] += value } else { undefined[index] += 1 }
-                    }
+    /// Where a run tallies its months: ``sums``, ``undefinedCounts`` and ``probeCounts``
+    /// through pointers taken once per run (each write through an array would check that its
+    /// storage is not shared, a call into the runtime).
+    struct Tallies {
+        let sums: UnsafeMutablePointer<Double>
+        let undefined: UnsafeMutablePointer<Int32>
+        let probeCounts: UnsafeMutableBufferPointer<(atMost: Int, atLeast: Int, defined: Int)>
+        let probes: [Probe]
+        let metricCount: Int
+
+        /// Adds a month of one run: each metric's value (``Layout/metrics`` order) to its sum,
+        /// or to the undefined count where it is NaN; a sampled run's values are also written
+        /// to `sampled`.
+        @inline(__always)
+        func add(_ row: MonthRow, sampled: UnsafeMutablePointer<Double>?) {
+            let (sums, undefined) = (self.sums + row.month * metricCount, self.undefined + row.month * metricCount)
+            // `value == value` is false only for NaN (`isNaN` tests the bits).
+            if let sampled {
+                row.forEachNumericValue { index, value in
+                    sampled[index] = value
+                    if value == value { sums[index] += value } else { undefined[index] += 1 }
                 }
+            } else {
+                row.forEachNumericValue { index, value in
+                    if value == value { sums[index] += value } else { undefined[index] += 1 }
+                }
+            }
+        }
+
+        /// Counts the month of one run against the probes of that month.
+        func count(_ row: MonthRow) {
+            for (index, probe) in probes.enumerated() where probe.month == row.month {
+                guard let value = probe.metric.value(in: row) else { continue }
+                probeCounts[index].defined += 1
+                if value <= probe.threshold { probeCounts[index].atMost += 1 }
+                if value >= probe.threshold { probeCounts[index].atLeast += 1 }
             }
         }
     }
 
-    /// Counts the month of one run against the probes of that month.
-    mutating func count(_ row: MonthRow, probes: [Probe]) {
-        for (index, probe) in probes.enumerated() where probe.month == row.month {
-            guard let value = probe.metric.value(in: row) else { continue }
-            probeCounts[index].defined += 1
-            if value <= probe.threshold { probeCounts[index].atMost += 1 }
-            if value >= probe.threshold { probeCounts[index].atLeast += 1 }
+    /// Calls `body` with the block's ``Tallies`` (valid only during the call).
+    @inline(__always)
+    mutating func withTallies<Result>(layout: Layout, _ body: (Tallies) -> Result) -> Result {
+        sums.withUnsafeMutableBufferPointer { sums in
+            undefinedCounts.withUnsafeMutableBufferPointer { undefined in
+                probeCounts.withUnsafeMutableBufferPointer { probeCounts in
+                    body(Tallies(sums: sums.baseAddress!, undefined: undefined.baseAddress!, probeCounts: probeCounts,
+                                 probes: layout.probes, metricCount: layout.metrics.count))
+                }
+            }
         }
     }
 
