@@ -56,6 +56,16 @@ static inline double capsim_log_factorial(const capsim_sampler *s, double k) {
         + (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / kp1;
 }
 
+// Whether log(x) <= bound, for x >= 0: decided without the logarithm when x − 1 <= bound
+// (log x <= x − 1) or 1 − 1/x > bound (log x >= 1 − 1/x), which leaves it to the rejection
+// tests' closest calls. The bounds are far from log x but within a few ulps of x = 1, where
+// both sides round alike.
+static inline int capsim_log_at_most(double x, double bound) {
+    if (x - 1 <= bound) return 1;
+    if (1 - 1 / x > bound) return 0;
+    return log(x) <= bound;
+}
+
 // Entries in a table's guide: one cache line of them.
 #define CAPSIM_GUIDE_SIZE 32
 
@@ -155,7 +165,7 @@ static inline double capsim_binomial_btrs(const capsim_sampler *s, double n, con
         }
         // log f(k)/f(m) = log m! + log (n − m)! − log k! − log (n − k)! + (k − m) log(q/(1 − q))
         double bound = at_mode - capsim_log_factorial(s, k) - capsim_log_factorial(s, n - k) + k * bp->log_odds;
-        if (log(v * alpha / (a / (us * us) + b)) <= bound) return k;
+        if (capsim_log_at_most(v * alpha / (a / (us * us) + b), bound)) return k;
     }
 }
 
@@ -264,7 +274,7 @@ static inline double capsim_poisson(const capsim_sampler *s, double mu) {
         if (us >= 0.07 && v <= vr) return k;
         if (us < 0.013 && v > us) continue;
         if (isnan(log_mu)) log_mu = log(mu);
-        if (log(v * inv_alpha / (a / (us * us) + b)) <= -mu + k * log_mu - capsim_log_factorial(s, k)) return k;
+        if (capsim_log_at_most(v * inv_alpha / (a / (us * us) + b), -mu + k * log_mu - capsim_log_factorial(s, k))) return k;
     }
 }
 
