@@ -56,10 +56,10 @@ static inline double capsim_log_factorial(const capsim_sampler *s, double k) {
         + (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / kp1;
 }
 
-// Whether log(x) <= bound, for x >= 0: decided without the logarithm when x − 1 <= bound
-// (log x <= x − 1) or 1 − 1/x > bound (log x >= 1 − 1/x), which leaves it to the rejection
-// tests' closest calls. The bounds are far from log x but within a few ulps of x = 1, where
-// both sides round alike.
+// Whether log(x) <= bound, for x >= 0. As 1 − 1/x <= log x <= x − 1, the logarithm is taken
+// only when bound lies between the two. Where they settle it, they decide as the computed log
+// would: they differ from log x by about (x − 1)²/2, far more than its rounding error, but
+// within a few ulps of x = 1, where all three round alike.
 static inline int capsim_log_at_most(double x, double bound) {
     if (x - 1 <= bound) return 1;
     if (1 - 1 / x > bound) return 0;
