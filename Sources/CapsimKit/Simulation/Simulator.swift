@@ -152,9 +152,9 @@ struct Engine {
     private var teamSteps: [(cost: Double, when: Int)]
     private var compliance: [(monthly: Double, when: Int)]
     private var plans: [PlanTerms]
-    /// Binomial tables per ``ProbabilitySlot``, kept
-    /// across ``load(_:)``: Monte Carlo keeps one engine per worker, whose runs share the
-    /// probabilities that are not drawn. (Not to be shared by engines on two threads.)
+    /// Binomial tables per ``ProbabilitySlot``, kept across ``load(_:)``: Monte Carlo keeps
+    /// one engine per worker, whose runs share the probabilities that are not drawn. (Not to
+    /// be shared by engines on two threads.)
     private let tables: [BinomialTables]
 
     // The run's state between months.
