@@ -104,3 +104,18 @@ public enum Fit {
         return (c0, c1, total > 0 ? 1 - sumsq / total : 1)
     }
 }
+
+/// Quantile functions, the inverse CDFs (`gsl_cdf_*_Pinv`).
+public enum InverseCDF {
+    /// z_p of the standard normal (`gsl_cdf_ugaussian_Pinv`).
+    public static func standardNormal(_ p: Double) -> Double {
+        _ = GSL.errorHandlerDisabled
+        return gsl_cdf_ugaussian_Pinv(p)
+    }
+
+    /// The p-quantile of Beta(a, b) (`gsl_cdf_beta_Pinv`).
+    public static func beta(_ p: Double, _ a: Double, _ b: Double) -> Double {
+        _ = GSL.errorHandlerDisabled
+        return gsl_cdf_beta_Pinv(p, a, b)
+    }
+}

@@ -49,6 +49,9 @@ struct Capsim: ParsableCommand {
         } catch let error as CheckError {
             FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
             Foundation.exit(ExitStatus.badInput.rawValue)
+        } catch let error as SimulationError {
+            FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
+            Foundation.exit(ExitStatus.badInput.rawValue)
         } catch let error as ToolError {
             FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
             Foundation.exit(error.status.rawValue)

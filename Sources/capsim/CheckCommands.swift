@@ -49,7 +49,7 @@ struct Baseline: ParsableCommand {
             throw ToolError(description: "cannot create the baseline directory '\(dir)': \(error.localizedDescription)")
         }
         for (path, scenario) in loaded {
-            let figures = FigureSet.compute(scenario, threads: threads.count)
+            let figures = try FigureSet.compute(scenario, threads: threads.count)
             let file = (dir as NSString).appendingPathComponent(FigureSet.baselineFileName(forScenario: path))
             try OutputFile.write(figures.json().serialized(), to: file)
             print("wrote \(file): \(figures.figures.count) figures of \(path)\(figures.monteCarlo.map { " (Monte Carlo: \($0.runs) runs, seed \($0.seed))" } ?? "")")
@@ -123,12 +123,12 @@ struct Check: ParsableCommand {
             }
             loaded.append((path, scenario, baselineFigures, baselinePath))
         }
-        let checks = loaded.map { path, scenario, baselineFigures, baselinePath in
-            let projection = Simulator.project(scenario)
-            let comparisons = baselineFigures.map { baseline in
-                FigureSet.compute(scenario, threads: threads.count).compared(with: baseline, settings: scenario.check)
+        let checks = try loaded.map { path, scenario, baselineFigures, baselinePath in
+            let projection = try Simulator.project(scenario)
+            let comparisons = try baselineFigures.map { baseline in
+                try FigureSet.compute(scenario, threads: threads.count).compared(with: baseline, settings: scenario.check)
             } ?? []
-            let gates = GateEvaluation.evaluate(scenario, projection: projection, threads: threads.count)
+            let gates = try GateEvaluation.evaluate(scenario, projection: projection, threads: threads.count)
             return ScenarioCheck(path: path, scenarioName: scenario.name, baselinePath: baselinePath,
                                  comparisons: comparisons, gates: gates)
         }
@@ -167,7 +167,7 @@ struct Diff: ParsableCommand {
     private func figures(_ path: String) throws -> FigureSet {
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "yaml" || ext == "yml" {
-            return FigureSet.compute(try Scenario.load(path: path), threads: threads.count)
+            return try FigureSet.compute(try Scenario.load(path: path), threads: threads.count)
         }
         return try FigureSet.read(path: path)
     }

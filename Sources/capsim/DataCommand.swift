@@ -64,7 +64,7 @@ struct DataCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try Scenario.load(path: scenario)
-        let projection = Simulator.project(loaded)
+        let projection = try Simulator.project(loaded)
         do {
             let options = DataOptions(month: month, scale: scale ?? 1, seed: seed, memoryLimit: memoryLimit * 1e9)
             try refuseEmptyMonth(SyntheticData(projection: projection, options: options))
@@ -87,7 +87,7 @@ struct DataCommand: ParsableCommand {
                 rows: counts.counts.map { [$0.table, NumberFormat.grouped(Double($0.rows)),
                                            NumberFormat.grouped(Double(expected[$0.table]) * data.options.scale)] },
                 rightAligned: [1, 2])))
-            document.sections.append(try schema.measureStorage().comparison(with: loaded.usage))
+            document.sections.append(try schema.measureStorage().comparison(with: loaded))
             if let output {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 for table in try schema.tablesAsCSV() {

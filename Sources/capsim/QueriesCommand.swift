@@ -62,7 +62,7 @@ struct QueriesCommand: ParsableCommand {
             }
             asked = parsed.map { $0! }
         } else {
-            asked = Array(Set(Simulator.project(loaded).phaseEntryMonths.compactMap { $0 }.map { max(1, $0) })).sorted()
+            asked = Array(Set(try Simulator.project(loaded).phaseEntryMonths.compactMap { $0 }.map { max(1, $0) })).sorted()
         }
         let progress = ProgressBar(label: "datasets")
         var done = 0

@@ -106,14 +106,15 @@ struct Run: ParsableCommand {
             do {
                 let measurement = try SyntheticData.measure(scenario, month: month, migrations: migrations)
                 scenario = scenario.withMeasuredStorage(measurement)
-                let note = "storage sizes measured from synthetic data of month \(month): message \(NumberFormat.grouped(scenario.usage.bytesPerMessage)) B, event \(NumberFormat.grouped(scenario.usage.bytesPerEvent)) B, account \(NumberFormat.grouped(scenario.usage.bytesPerAccount)) B"
+                let usage = scenario.usage
+                let note = "storage sizes measured from synthetic data of month \(month): message \(NumberFormat.grouped(scenario[usage.bytesPerMessage])) B, event \(NumberFormat.grouped(scenario[usage.bytesPerEvent])) B, account \(NumberFormat.grouped(scenario[usage.bytesPerAccount])) B"
                 FileHandle.standardError.write(Data("capsim: \(note)\n".utf8))
             } catch let error as SchemaError {
                 throw ToolError(description: error.description)
             }
         }
         let format = format ?? output.flatMap { OutputFormat(pathExtension: ($0 as NSString).pathExtension) } ?? .table
-        let text = isMonteCarlo ? try monteCarloReport(scenario, format: format) : deterministicReport(scenario, format: format)
+        let text = isMonteCarlo ? try monteCarloReport(scenario, format: format) : try deterministicReport(scenario, format: format)
         if let output {
             try OutputFile.write(text, to: output)
         } else {
@@ -121,8 +122,8 @@ struct Run: ParsableCommand {
         }
     }
 
-    private func deterministicReport(_ scenario: Scenario, format: OutputFormat) -> String {
-        let projection = Simulator.project(scenario)
+    private func deterministicReport(_ scenario: Scenario, format: OutputFormat) throws -> String {
+        let projection = try Simulator.project(scenario)
         return switch format {
         case .table: projection.summary().plainText()
         case .markdown: projection.summary().markdown()
@@ -138,7 +139,7 @@ struct Run: ParsableCommand {
         let bandsFile = try bands.map { path throws(ToolError) in try OutputFile(path: path) }
         runsFile?.write(RunsCSV.header(for: scenario, catalog: EventCatalog(scenario: scenario)))
         let progress = ProgressBar(label: "runs")
-        let result = MonteCarlo.simulate(
+        let result = try MonteCarlo.simulate(
             scenario, options: options,
             onRun: runsFile.map { file in { record in file.write(RunsCSV.row(record)) } },
             progress: { progress.update(done: $0, total: $1) })

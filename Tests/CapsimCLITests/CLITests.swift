@@ -107,7 +107,7 @@ struct CLITests {
     /// (fixture, fragments stderr must contain)
     static let brokenScenarios: [(String, [String])] = [
         ("wrong-types.yaml", [
-            "wrong-types.yaml:2:17: error: horizon_months: expected a whole number, got 'sixty'",
+            "wrong-types.yaml:2:17: error: horizon_months: expected a whole number between 1 and 1200, got 'sixty'",
             "wrong-types.yaml:3:18: error: conversion_rate: expected a number, got a list",
             "wrong-types.yaml:5:15: error: usage.stickiness: must be between 0 and 1, got 1.5",
             "      stickiness: 1.5\n                  ^",
@@ -116,18 +116,18 @@ struct CLITests {
         ("unknown-key.yaml", ["unknown-key.yaml:3:3: error: acquisition.referal_rate: unknown key 'referal_rate'; did you mean 'referral_rate'?"]),
         ("shares.yaml", ["shares.yaml:3:3: error: tiers: the shares of the paid tiers must sum to 1, got 0.9"]),
         ("free-not-first.yaml", [
-            "free-not-first.yaml:3:28: error: tiers[0].price: the first tier is the free tier and must have price 0, got 19",
-            "free-not-first.yaml:4:25: error: tiers[1].price: only the first tier may be free (price 0)",
+            "free-not-first.yaml:3:28: error: tiers.starter.price: the first tier is the free tier and must have price 0, got 19",
+            "free-not-first.yaml:4:25: error: tiers.free.price: only the first tier may be free (price 0)",
         ]),
         ("bad-distribution.yaml", [
             "bad-distribution.yaml:3:8: error: acquisition.cac: invalid lognormal distribution: p10 (9) must be less than p90 (3)",
             "bad-distribution.yaml:4:20: error: acquisition.activation_rate: invalid beta distribution: no beta has mean 0.6 and sd 0.5",
         ]),
         ("cycle-a.yaml", ["cycle-b.yaml:1:10: error: extends: cyclic 'extends': cycle-a.yaml -> cycle-b.yaml -> cycle-a.yaml"]),
-        ("unknown-plan.yaml", ["unknown-plan.yaml:5:24: error: infrastructure.supabase.plans[2]: unknown plan name 'enterprize'"]),
+        ("unknown-plan.yaml", ["unknown-plan.yaml:5:75: error: infrastructure.supabase.plans[2]: unknown plan name 'enterprize'"]),
         ("missing-required.yaml", [
             "error: conversion_rate: missing required key 'conversion_rate'",
-            "error: tiers[0].churn: missing required key 'churn'",
+            "error: tiers.free.churn: missing required key 'churn'",
             "error: acquisition.activation_rate: missing required key 'activation_rate'",
             "error: usage.stickiness: missing required key 'stickiness'",
         ]),
@@ -151,7 +151,7 @@ struct CLITests {
         (["run", "scenarios/mirai-roadmap.yaml", "--months", "0"], "--months must be between 1 and 1200"),
         (["run", "scenarios/mirai-roadmap.yaml", "--bogus"], "Unknown option '--bogus'"),
         (["run", "scenarios/mirai-roadmap.yaml", "--output", "/no/such/dir/x.csv"], "the directory '/no/such/dir' does not exist"),
-        (["run", "scenarios/mirai-roadmap.yaml", "--set", "tiers.pro.churn=7"], "--set:1:23: error: tiers[2].churn: must be between 0 and 1, got 7"),
+        (["run", "scenarios/mirai-roadmap.yaml", "--set", "tiers.pro.churn=7"], "--set:1:23: error: tiers.pro.churn: must be between 0 and 1, got 7"),
         (["frobnicate"], "Unexpected argument 'frobnicate'"),
     ])
     func usageErrors(arguments: [String], message: String) throws {
@@ -196,12 +196,12 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty, "no progress bar when stderr is not a terminal")
         #expect(result.stdout.contains("capsim Monte Carlo: MIRAI roadmap"))
-        #expect(result.stdout.contains("Chance that cash goes below zero"))
+        #expect(result.stdout.contains("Chance that cash falls below zero"))
         #expect(bands.hasPrefix("month,date,metric,mean,p5,p25,p50,p75,p95\r\n0,2025-01,month,0,0,0,0,0,0\r\n"))
         let runLines = runs.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(runLines.count == 301)
-        #expect(runLines[0].hasPrefix("run,tiers[0].churn,tiers[0].messages_per_active_day,"))
-        #expect(runLines[0].contains(",users_total,paid_users,mrr_usd,cash_usd,total_cost_usd,infra_usd,month:phase:0,"))
+        #expect(runLines[0].hasPrefix("run,tiers.free.churn,tiers.free.messages_per_active_day,"))
+        #expect(runLines[0].contains(",users_total,paid_users,mrr_usd,cash_usd,total_cost_usd,infra_usd,required_raise_usd,break_even_month,month:phase:0,"))
         let (again, bandsAgain, runsAgain) = try run(threads: 2)
         #expect(again.stdout == result.stdout)
         #expect(bandsAgain == bands)

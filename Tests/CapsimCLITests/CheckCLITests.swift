@@ -86,12 +86,12 @@ struct CheckCLITests {
         let path = try Self.scenario(in: directory, """
             gates:
               - {name: cheap, metric: total_cost_usd, month: 24, at_most: 1000}
-              - {event: cash_below_zero, within_months: 18, probability_at_most: 0.9}
+              - {event: cash_below_floor, within_months: 18, probability_at_most: 0.9}
             """)
         let result = try CLI.run(["check", path, "--junit", directory.appendingPathComponent("j.xml").path])
         #expect(result.status == 1)
         #expect(result.stdout.contains("Gate FAILED: cheap: total_cost_usd in month 24 is"))
-        #expect(result.stdout.contains("Gate passed: P(cash_below_zero by month 18) at most 0.9"))
+        #expect(result.stdout.contains("Gate passed: P(cash_below_floor by month 18) at most 0.9"))
         let junit = try String(contentsOfFile: directory.appendingPathComponent("j.xml").path, encoding: .utf8)
         #expect(junit.contains("<testcase classname=\"capsim.check\" name=\"gate: cheap\">"))
     }

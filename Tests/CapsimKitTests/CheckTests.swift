@@ -35,7 +35,7 @@ struct CheckTests {
             """)
         scenario.monteCarlo = MonteCarloSettings(runs: 500, seed: seed)
         // When the gate is evaluated
-        let results = GateEvaluation.evaluate(scenario, projection: Simulator.project(scenario), threads: 2)
+        let results = try GateEvaluation.evaluate(scenario, projection: try Simulator.project(scenario), threads: 2)
         // Then it passes, with a confidence statement, for every seed
         #expect(results.map(\.verdict) == [.pass], "\(results.map(\.detail))")
         #expect(results.first?.detail.contains("99.0% one-sided bounds") == true)
@@ -48,10 +48,10 @@ struct CheckTests {
             check: {max_runs: 500}
             gates: [{event: "phase:1", within_months: 12, probability_at_most: 0.4}]
             """)
-        let share = MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 500, seed: 1, threads: 2))
+        let share = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 500, seed: 1, threads: 2))
             .eventStatistics().first { $0.key == "phase:1" }!.share
         scenario.gates = [Gate(name: "at the estimate", kind: .probability(event: "phase:1", withinMonths: 12, isUpperBound: true, limit: share))]
-        let results = GateEvaluation.evaluate(scenario, projection: Simulator.project(scenario), threads: 2)
+        let results = try GateEvaluation.evaluate(scenario, projection: try Simulator.project(scenario), threads: 2)
         #expect(results.map(\.verdict) == [.inconclusive])
     }
 
@@ -65,7 +65,7 @@ struct CheckTests {
               - {metric: mrr_usd, month: 6, p95_at_most: 1000000}
               - {metric: mrr_usd, month: 6, p5_at_least: 1000000}
             """)
-        let results = GateEvaluation.evaluate(scenario, projection: Simulator.project(scenario), threads: 1)
+        let results = try GateEvaluation.evaluate(scenario, projection: try Simulator.project(scenario), threads: 1)
         #expect(results.map(\.verdict) == [.pass, .fail, .pass, .fail])
     }
 
@@ -73,8 +73,8 @@ struct CheckTests {
         ("{metric: total_cost, month: 6, at_most: 1}", "unknown metric 'total_cost'; did you mean"),
         ("{event: phase:7, probability_at_most: 0.1}", "unknown event 'phase:7'"),
         ("{metric: infra_usd, month: 6, at_most: 1, at_least: 0}", "a gate needs exactly one limit"),
-        ("{metric: infra_usd, month: 99, at_most: 1}", "gates[0].month: must be between 0 and 12, got 99"),
-        ("{event: cash_below_zero, probability_at_most: 1.5}", "must be between 0 and 1, got 1.5"),
+        ("{metric: infra_usd, month: 99, at_most: 1}", "gates[0].month: must be at most the horizon (12), got 99"),
+        ("{event: cash_below_floor, probability_at_most: 1.5}", "must be between 0 and 1, got 1.5"),
     ])
     func gateValidation(gate: String, message: String) {
         let diagnostics = Fixtures.diagnostics(Self.withGates + "\ngates: [\(gate)]")
@@ -84,7 +84,7 @@ struct CheckTests {
     @Test("Figures round-trip through a baseline file exactly")
     func baselineRoundTrip() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
-        let figures = FigureSet.compute(scenario, threads: 2)
+        let figures = try FigureSet.compute(scenario, threads: 2)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: url) }
         try figures.json().serialized().write(to: url, atomically: true, encoding: .utf8)

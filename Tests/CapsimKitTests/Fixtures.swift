@@ -61,3 +61,12 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension Scenario {
+    /// The deterministic value of the parameter named `keyPath` (`tiers.paid.churn`); nil when
+    /// the scenario has no such parameter.
+    func value(_ keyPath: String) -> Double? { parameters.id(of: keyPath).map { self[$0] } }
+
+    /// Key paths of the uncertain parameters, in file order.
+    var uncertainKeyPaths: [String] { uncertainties.map { parameters[$0].keyPath } }
+}

@@ -29,12 +29,12 @@ struct MonteCarloTests {
     @Test("With every parameter fixed, the Monte Carlo mean of users and MRR tracks the deterministic projection within 0.5%")
     func meanMatchesDeterministic() throws {
         let scenario = try Fixtures.scenario(Self.largePopulation)
-        let expected = Simulator.project(scenario).rows
-        let result = MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 200, seed: 3, threads: 2))
+        let expected = try Simulator.project(scenario).rows
+        let result = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 200, seed: 3, threads: 2))
         let users = try #require(result.seriesIndex("users_total")), mrr = try #require(result.seriesIndex("mrr_usd"))
         for month in 0..<result.months {
-            let meanUsers = try #require(result.mean(month: month, metric: users))
-            let meanMRR = try #require(result.mean(month: month, metric: mrr))
+            let meanUsers = try #require(result.mean(month: month, series: users))
+            let meanMRR = try #require(result.mean(month: month, series: mrr))
             // Tolerance: 0.5% relative. Each run's users differ from the expectation by a few
             // hundred (binomial noise on ~200k); over 200 runs the mean is far closer.
             #expect(abs(meanUsers - expected[month].users) <= 0.005 * expected[month].users, "month \(month) users")
@@ -42,22 +42,22 @@ struct MonteCarloTests {
         }
     }
 
-    @Test("The metric values runs sum are the export's columns, each as Metric.value(in:) gives it")
-    func numericValuesMatchMetrics() throws {
+    @Test("The series runs sum are the numeric export columns: their means are the means of the runs' rows")
+    func seriesAreExportColumns() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
-        let order = Metric.exportOrder(tierCount: scenario.tiers.count)
-        #expect(order == MonthlyColumn.numeric(for: scenario).map(\.metric))
-        var values = [Double](repeating: 0, count: order.count)
-        for row in Simulator.project(scenario).rows {
-            var visited: [Int] = []
-            row.forEachNumericValue { index, value in
-                values[index] = value
-                visited.append(index)
-            }
-            #expect(visited == Array(order.indices), "each metric once, in order")
-            for (index, metric) in order.enumerated() {
-                let expected = metric.value(in: row)
-                #expect(expected.map { $0 == values[index] } ?? values[index].isNaN, "month \(row.month) \(metric)")
+        var records: [RunRecord] = []
+        let result = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 40, seed: 2, threads: 2),
+                                             onRun: { records.append($0) })
+        let columns = scenario.numericColumns
+        #expect(result.seriesNames == columns.map(\.name))
+        for (index, column) in columns.enumerated() {
+            let values = records.map { $0.horizon[slot: column.slot!] }.filter { !$0.isNaN }
+            let mean = result.mean(month: scenario.horizonMonths, series: index)
+            if values.isEmpty {
+                #expect(mean == nil, "\(column.name)")
+            } else {
+                let expected = values.reduce(0, +) / Double(values.count)
+                #expect(mean.map { abs($0 - expected) <= 1e-9 * max(1, abs(expected)) } == true, "\(column.name)")
             }
         }
     }
@@ -66,45 +66,45 @@ struct MonteCarloTests {
     func wholeUsers() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
         var records: [RunRecord] = []
-        _ = MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 50, seed: 1, threads: 2),
+        _ = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 50, seed: 1, threads: 2),
                                 onRun: { records.append($0) })
         #expect(records.map(\.run) == Array(0..<50), "records arrive in run order")
         for record in records {
             let row = record.horizon
             #expect(row.usersByTier.allSatisfy { $0 >= 0 && $0 == $0.rounded() })
-            #expect(row.usersByTier.sum == row.users)
+            #expect(row.usersByTier.reduce(0, +) == row.users)
         }
     }
 
     @Test("Results are identical for 1, 2 and 3 threads, and for the same seed")
     func threadIndependence() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
-        func outputs(threads: Int, seed: UInt64 = 9) -> [String] {
+        func outputs(threads: Int, seed: UInt64 = 9) throws -> [String] {
             var runs = ""
-            let result = MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 300, seed: seed, threads: threads, sampleCapacity: 100),
+            let result = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 300, seed: seed, threads: threads, sampleCapacity: 100),
                                              onRun: { runs += RunsCSV.row($0) })
             return [result.bandsCSV(), runs, result.summary().plainText(), result.json().serialized()]
         }
-        let one = outputs(threads: 1)
-        #expect(outputs(threads: 2) == one)
-        #expect(outputs(threads: 3) == one)
-        #expect(outputs(threads: 1, seed: 10) != one, "a different seed gives different runs")
+        let one = try outputs(threads: 1)
+        #expect(try outputs(threads: 2) == one)
+        #expect(try outputs(threads: 3) == one)
+        #expect(try outputs(threads: 1, seed: 10) != one, "a different seed gives different runs")
     }
 
     @Test("Runs folded in many waves give what one wave gives")
     func waves() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
-        func outputs(waveMemoryBudget: Int) -> [String] {
+        func outputs(waveMemoryBudget: Int) throws -> [String] {
             var options = MonteCarloOptions(runs: 700, seed: 3, threads: 2, sampleCapacity: 200)
             options.waveMemoryBudget = waveMemoryBudget
             var runs = ""
             var reports: [Int] = []
-            let result = MonteCarlo.simulate(scenario, options: options, onRun: { runs += RunsCSV.row($0) },
+            let result = try MonteCarlo.simulate(scenario, options: options, onRun: { runs += RunsCSV.row($0) },
                                              progress: { done, _ in reports.append(done) })
             return [result.bandsCSV(), runs, result.json().serialized(), reports.map(String.init).joined(separator: " ")]
         }
-        let one = outputs(waveMemoryBudget: .max)
-        let many = outputs(waveMemoryBudget: 0)   // 2 blocks (128 runs) a wave
+        let one = try outputs(waveMemoryBudget: .max)
+        let many = try outputs(waveMemoryBudget: 0)   // 2 blocks (128 runs) a wave
         #expect(Array(many.prefix(3)) == Array(one.prefix(3)))
         #expect(one[3] == "700")
         #expect(many[3] == "128 256 384 512 640 700", "a progress report after each wave")
@@ -114,7 +114,7 @@ struct MonteCarloTests {
     func events() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
         var records: [RunRecord] = []
-        let result = MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 120, seed: 4, threads: 2),
+        let result = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 120, seed: 4, threads: 2),
                                          onRun: { records.append($0) })
         for (index, event) in result.eventStatistics().enumerated() {
             let months = records.map { $0.eventMonths[index] }.filter { $0 >= 0 }
@@ -127,7 +127,7 @@ struct MonteCarloTests {
     @Test("Bands: the mean lies within the run values and the percentiles are ordered")
     func bandsOrdered() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
-        let result = MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 100, seed: 2, threads: 2))
+        let result = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 100, seed: 2, threads: 2))
         for bands in result.bands() {
             for band in bands {
                 guard let q = band.quantiles, let mean = band.mean else { continue }
@@ -149,48 +149,46 @@ struct MonteCarloTests {
         compliance: [{name: audit, annual: 1200}]
         """
 
-    @Test("An engine loaded with another run's scenario projects what a new engine projects", arguments: [
+    @Test("An engine that ran other draws projects what a new engine projects", arguments: [
         "scenarios/mirai-roadmap.yaml", "scenarios/mirai-viral.yaml", "scenarios/mirai-high-churn.yaml", "standing costs",
     ])
-    func reloadedEngine(path: String) throws {
-        // Given three runs' drawn scenarios, of the same structure
+    func reusedEngine(path: String) throws {
+        // Given three runs' drawn values, of one scenario
         let base = path.hasSuffix(".yaml") ? try Scenario.load(path: Fixtures.path(path)) : try Fixtures.scenario(Self.standingCosts)
+        let model = Model(base)
         let generator = RandomGenerator(.taus2, seed: 5)
-        let drawn: [Scenario] = (0..<3).map { _ in
-            var scenario = base
-            for uncertainty in base.uncertainties {
-                uncertainty.target(&scenario, uncertainty.range.clamp(uncertainty.distribution.draw(using: generator)))
+        let drawn: [[Double]] = (0..<3).map { _ in
+            var values = base.parameters.values
+            for id in base.uncertainties {
+                let parameter = base.parameters[id]
+                values[id.index] = parameter.quantity.range.clamp(parameter.distribution!.draw(using: generator))
             }
-            return scenario
+            return values
         }
-        let plan = EnginePlan(scenario: base)
-        // A run that stops at month 1 leaves the engine where the next run (the same draws) is in month 1.
-        var short = drawn[0]
-        short.horizonMonths = 1
-        var reused = Engine(scenario: short, plan: plan)
-        var shortFlows = RandomFlows(generator: RandomGenerator(.taus2, seed: 0))
-        _ = Simulator.simulate(&reused, flows: &shortFlows) { _ in }
-        for (index, scenario) in drawn.enumerated() {
+        var reused = Engine(model: model)
+        for (index, values) in drawn.enumerated().reversed() + drawn.enumerated() {
             // When one engine runs them in turn (a Monte Carlo worker's), and a new engine runs each
-            var reusedRows: [MonthRow] = [], freshRows: [MonthRow] = []
-            reused.load(scenario)
+            var reusedRows: [[Double]] = [], freshRows: [[Double]] = []
             var flows = RandomFlows(generator: RandomGenerator(.taus2, seed: UInt(index)))
-            _ = Simulator.simulate(&reused, flows: &flows) { reusedRows.append($0) }
+            try reused.run(model.inputs(values), flows: &flows) { reusedRows.append($0) }
+            var fresh = Engine(model: model)
             flows = RandomFlows(generator: RandomGenerator(.taus2, seed: UInt(index)))
-            _ = Simulator.simulate(scenario, plan: plan, flows: &flows) { freshRows.append($0) }
-            // Then every month is the same
-            let differing = zip(reusedRows, freshRows).first { $0 != $1 }
-            #expect(reusedRows.count == freshRows.count && differing == nil,
-                    "run \(index), month \(differing?.0.month ?? -1): \(String(describing: differing))")
+            try fresh.run(model.inputs(values), flows: &flows) { freshRows.append($0) }
+            // Then every month, event and cash summary is the same (NaN equal to NaN)
+            let differing = zip(reusedRows, freshRows).enumerated().first { !$1.0.elementsEqual($1.1) { $0.bitPattern == $1.bitPattern } }?.offset
+            #expect(reusedRows.count == freshRows.count && differing == nil, "run \(index), month \(differing ?? -1)")
+            #expect(reused.eventMonths == fresh.eventMonths)
+            #expect(FundingSummary(engine: reused, floor: 0) == FundingSummary(engine: fresh, floor: 0))
             if !path.hasSuffix(".yaml") {
-                #expect(freshRows.dropFirst().allSatisfy { $0.teamCost == 5000 && $0.complianceCost == 100 && $0.servicesCost > 0 },
-                        "costs without a condition are charged every month")
+                #expect(freshRows.dropFirst().allSatisfy {
+                    $0[Column.teamCost.slot] == 5000 && $0[Column.complianceCost.slot] == 100 && $0[Column.servicesCost.slot] > 0
+                }, "costs without a condition are charged every month")
             }
             var expected = ExpectedFlows()
-            reused.load(scenario)
-            #expect(Simulator.simulate(&reused, flows: &expected) { _ in } == Simulator.project(scenario).rows.last,
-                    "run \(index), expected flows")
+            var last: [Double] = []
+            try reused.run(model.inputs(values), flows: &expected) { last = $0 }
+            let projected = try Simulator.project(base, values: values)
+            #expect(last.elementsEqual(projected.last.values) { $0.bitPattern == $1.bitPattern }, "run \(index), expected flows")
         }
     }
 }
-

@@ -195,17 +195,19 @@ struct RandomnessTests {
     @Test("Multinomial splits keep every trial and give each category its share")
     func multinomial() {
         var flows = RandomFlows(generator: RandomGenerator(.taus2, seed: 17))
-        let shares = Shares(TierValues([0.6, 0.3, 0.1]))
-        var counts = TierValues(repeating: 0, count: 3)
+        let shares = [0.6, 0.3, 0.1]
+        // share_i / (1 − Σ_{j<i} share_j) for every category but the last
+        let conditionals = [BinomialProbability(0.6), BinomialProbability(0.3 / 0.4)]
+        var counts = [0.0, 0.0, 0.0]
         var totals = [0.0, 0.0, 0.0]
         let runs = 20_000
         for _ in 0..<runs {
-            flows.split(500, shares: shares, into: &counts)
-            #expect(counts.sum == 500)
+            flows.split(500, conditionals: conditionals, shares: shares, into: &counts)
+            #expect(counts.reduce(0, +) == 500)
             for index in 0..<3 { totals[index] += counts[index] }
         }
         for index in 0..<3 {
-            let share = shares.values[index]
+            let share = shares[index]
             let mean = totals[index] / Double(runs)
             let se = (500 * share * (1 - share) / Double(runs)).squareRoot()
             #expect(abs(mean - 500 * share) <= 4 * se)

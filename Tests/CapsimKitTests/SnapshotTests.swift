@@ -17,7 +17,7 @@ struct SnapshotTests {
     init() throws {
         var scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
         scenario.sourcePath = "scenarios/mirai-roadmap.yaml"   // as the README's command names it
-        projection = Simulator.project(scenario)
+        projection = try Simulator.project(scenario)
     }
 
     static func assertSnapshot(_ text: String, named name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
@@ -53,7 +53,7 @@ struct SnapshotTests {
     @Test("The CSV header is exactly the documented one")
     func csvHeader() {
         let header = projection.csv().prefix { $0 != "\r\n" && $0 != "\n" }
-        #expect(header == "month,date,phase,users_total,users_free,users_starter,users_pro,users_team,paid_users,signups,activated,churned,conversions,dau,messages,messages_per_day,db_bytes,storage_bytes,egress_bytes,mrr_usd,payment_fees_usd,supabase_plan,supabase_usd,services_usd,team_usd,compliance_usd,marketing_usd,variable_usd,infra_usd,total_cost_usd,cash_usd,gross_margin,cost_per_user_usd")
+        #expect(header == "month,date,phase,users_total,users_free,users_starter,users_pro,users_team,paid_users,waitlist,signups,activated,churned,conversions,dau,concurrent,messages,messages_per_day,events,db_bytes,storage_bytes,egress_bytes,mrr_usd,payment_fees_usd,supabase_plan,compute_size,replicas,busy_cores,db_connections,pool_clients,working_set_bytes,compute_usd,supabase_usd,services_usd,team_usd,compliance_usd,marketing_usd,variable_usd,infra_usd,total_cost_usd,funding_usd,cash_usd,net_burn_usd,runway_months,burn_multiple,gross_margin,cost_per_user_usd")
         #expect(projection.csv().hasSuffix("\r\n"))
         #expect(projection.csv().components(separatedBy: "\r\n").count == projection.rows.count + 2)
     }

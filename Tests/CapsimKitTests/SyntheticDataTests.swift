@@ -22,7 +22,7 @@ struct SyntheticDataTests {
         """
 
     static func generate(seed: UInt64) throws -> (Projection, SQLiteSchema) {
-        let projection = Simulator.project(try Fixtures.scenario(scenario))
+        let projection = try Simulator.project(try Fixtures.scenario(scenario))
         let schema = try SQLiteSchema(migrations: Fixtures.path("migrations"))
         try SyntheticData(projection: projection, options: DataOptions(month: 6, seed: seed)).generate(into: schema)
         return (projection, schema)
@@ -62,7 +62,7 @@ struct SyntheticDataTests {
     func liveWindowMatchesProjection() throws {
         // No archiving: months 1 to 6 are all in the live tables.
         let scenario = try Fixtures.scenario(Self.scenario.replacingOccurrences(of: "archive_after_months: 1, ", with: ""))
-        let projection = Simulator.project(scenario)
+        let projection = try Simulator.project(scenario)
         let schema = try SQLiteSchema(migrations: Fixtures.path("migrations"))
         let data = try SyntheticData(projection: projection, options: DataOptions(month: 6, seed: 4))
         try data.generate(into: schema)
@@ -74,7 +74,7 @@ struct SyntheticDataTests {
                 // The model's messages per day over the calendar month; its events per message and per user.
                 let days = Double(Timestamp.daysFromCivil(next.year, next.month, 1) - Timestamp.daysFromCivil(first.year, first.month, 1))
                 let messages = row.messagesPerDay * days
-                let events = messages * scenario.usage.eventsPerMessage + row.events - row.messages * scenario.usage.eventsPerMessage
+                let events = messages * scenario[scenario.usage.eventsPerMessage] + row.events - row.messages * scenario[scenario.usage.eventsPerMessage]
                 let sql = "SELECT count(*) FROM %@ WHERE created_at >= ? AND created_at < ?"
                 let generatedMessages = try Int.fetchOne(db, sql: String(format: sql, "chat_messages"), arguments: StatementArguments(range))!
                 let generatedEvents = try Int.fetchOne(db, sql: String(format: sql, "analytics_events"), arguments: StatementArguments(range))!
@@ -96,7 +96,7 @@ struct SyntheticDataTests {
 
     @Test("A month that does not fit in memory is refused with the scale that would")
     func refusesTooLarge() throws {
-        let projection = Simulator.project(try Fixtures.scenario(Self.scenario))
+        let projection = try Simulator.project(try Fixtures.scenario(Self.scenario))
         let schema = try SQLiteSchema(migrations: Fixtures.path("migrations"))
         let data = try SyntheticData(projection: projection, options: DataOptions(month: 6, memoryLimit: 1e6))
         #expect { try data.generate(into: schema) } throws: { error in
@@ -108,7 +108,7 @@ struct SyntheticDataTests {
     @Test("--max-rows is a cap: no table gets more rows, the largest comes close, and a count over it is generated again lower",
           arguments: [0.0, 3])
     func maxRowsIsACap(spread: Double) throws {
-        let projection = Simulator.project(try Fixtures.scenario(Self.scenario))
+        let projection = try Simulator.project(try Fixtures.scenario(Self.scenario))
         let maxRows = 1500
         var lowered = 0
         for seed: UInt64 in 1...6 {
@@ -141,9 +141,9 @@ struct SyntheticDataTests {
         #expect((a.bytesPerEvent ?? 0) > 50 && (a.bytesPerAccount ?? 0) > 50)
         // Reprojecting with the measured sizes changes the database size, nothing else.
         let measured = short.withMeasuredStorage(a)
-        #expect(measured.usage.bytesPerMessage == perMessageShort)
-        let before = Simulator.project(short).rows[6], after = Simulator.project(measured).rows[6]
-        #expect(before.dbBytes != after.dbBytes)
+        #expect(measured[measured.usage.bytesPerMessage] == perMessageShort)
+        let before = try Simulator.project(short).rows[6], after = try Simulator.project(measured).rows[6]
+        #expect(before[.dbBytes] != after[.dbBytes])
         #expect(before.users == after.users && before.mrr == after.mrr)
     }
 }

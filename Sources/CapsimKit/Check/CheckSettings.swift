@@ -46,7 +46,26 @@ public struct Gate: Sendable, Hashable {
         case percentile(metric: String, month: Int, percentile: Int, isUpperBound: Bool, limit: Double)
         /// The probability that `event` happens by month `withinMonths` is at most / at least `limit`.
         case probability(event: String, withinMonths: Int, isUpperBound: Bool, limit: Double)
+        /// The deterministic month of `event` is at most `limit` (it must happen by then) or
+        /// at least `limit` (not before; never happening passes).
+        case eventMonth(event: String, isUpperBound: Bool, limit: Int)
     }
+
+    /// The limit keys a gate may take (exactly one), with what each means.
+    public static let bounds: [(key: String, doc: String)] = [
+        ("at_most", "The deterministic value of `metric` in `month` is at most this."),
+        ("at_least", "… at least this."),
+        ("p5_at_most", "The 5th percentile over Monte Carlo runs is at most this (also `p50_`, `p95_`)."),
+        ("p5_at_least", "… at least this."),
+        ("p50_at_most", "The median over Monte Carlo runs is at most this."),
+        ("p50_at_least", "… at least this."),
+        ("p95_at_most", "The 95th percentile over Monte Carlo runs is at most this."),
+        ("p95_at_least", "… at least this."),
+        ("probability_at_most", "The share of runs in which `event` happens by `within_months` is at most this."),
+        ("probability_at_least", "… at least this."),
+        ("month_at_most", "The deterministic month of `event` is at most this (it happens by then)."),
+        ("month_at_least", "… at least this (not before; never happening passes)."),
+    ]
 
     /// A label for reports: the gate's `name`, else a description of it.
     public var name: String
@@ -58,8 +77,10 @@ public struct Gate: Sendable, Hashable {
     }
 
     public var needsMonteCarlo: Bool {
-        if case .value = kind { return false }
-        return true
+        switch kind {
+        case .value, .eventMonth: false
+        case .percentile, .probability: true
+        }
     }
 
     /// The gate as written, e.g. `total_cost_usd in month 24 at most 40000`.
@@ -71,6 +92,8 @@ public struct Gate: Sendable, Hashable {
             "P\(percentile) of \(metric) in month \(month) \(upper ? "at most" : "at least") \(NumberFormat.plain(limit))"
         case let .probability(event, within, upper, limit):
             "P(\(event) by month \(within)) \(upper ? "at most" : "at least") \(NumberFormat.plain(limit))"
+        case let .eventMonth(event, upper, limit):
+            upper ? "\(event) by month \(limit)" : "\(event) not before month \(limit)"
         }
     }
 }

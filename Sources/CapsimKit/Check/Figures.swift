@@ -11,7 +11,7 @@ public struct Figure: Sendable, Hashable {
         case probability
     }
 
-    /// A stable name: `total_cost_usd@m24`, `month:phase:3`, `p95:infra_usd@m12`, `probability:cash_below_zero`.
+    /// A stable name: `total_cost_usd@m24`, `month:phase:3`, `p95:infra_usd@m12`, `probability:cash_below_floor`.
     public var name: String
     public var kind: Kind
     /// The monthly column an amount comes from (its tolerance's key); empty for other kinds.
@@ -54,18 +54,18 @@ public struct FigureSet: Sendable {
     public init(projection: Projection, monteCarlo: MonteCarloResult? = nil) {
         let scenario = projection.scenario
         var figures: [Figure] = []
-        let columns = MonthlyColumn.numeric(for: scenario)
         let checkpoints = Self.checkpoints(horizon: scenario.horizonMonths)
         for month in checkpoints {
             for name in Self.amounts {
-                let metric = columns.first { $0.name == name }!.metric
                 figures.append(Figure(name: "\(name)@m\(month)", kind: .amount, metric: name,
-                                      value: metric.value(in: projection.rows[month])))
+                                      value: projection.value(column: name, month: month)))
             }
         }
-        let low = projection.cashLowPoint
-        figures.append(Figure(name: "cash_low_point_usd", kind: .amount, metric: "cash_usd", value: low.cash))
-        figures.append(Figure(name: "cash_low_point_month", kind: .month, value: Double(low.month)))
+        let funding = projection.funding
+        figures.append(Figure(name: "cash_low_point_usd", kind: .amount, metric: "cash_usd", value: funding.cashLowPoint))
+        figures.append(Figure(name: "cash_low_point_month", kind: .month, value: Double(funding.cashLowPointMonth)))
+        figures.append(Figure(name: "required_raise_usd", kind: .amount, metric: "cash_usd", value: funding.requiredRaise))
+        figures.append(Figure(name: "break_even_month", kind: .month, value: funding.breakEvenMonth.map(Double.init)))
         let happened = Dictionary(projection.events.map { ($0.key, $0.month) }, uniquingKeysWith: min)
         for key in projection.catalog.keys {
             figures.append(Figure(name: "month:\(key)", kind: .month, value: happened[key].map(Double.init)))
@@ -73,7 +73,7 @@ public struct FigureSet: Sendable {
         if let result = monteCarlo {
             for month in checkpoints {
                 for name in Self.amounts {
-                    let q = result.seriesIndex(name).flatMap { result.quantiles(month: month, metric: $0) }
+                    let q = result.seriesIndex(name).flatMap { result.quantiles(month: month, series: $0) }
                     figures.append(Figure(name: "p50:\(name)@m\(month)", kind: .amount, metric: name, value: q?.p50))
                     figures.append(Figure(name: "p95:\(name)@m\(month)", kind: .amount, metric: name, value: q?.p95))
                 }
@@ -81,6 +81,8 @@ public struct FigureSet: Sendable {
             let low = result.cashLowPointQuantiles()
             figures.append(Figure(name: "p50:cash_low_point_usd", kind: .amount, metric: "cash_usd", value: low?.p50))
             figures.append(Figure(name: "p95:cash_low_point_usd", kind: .amount, metric: "cash_usd", value: low?.p95))
+            figures.append(Figure(name: "p90:required_raise_usd", kind: .amount, metric: "cash_usd",
+                                  value: result.fundingStatistics().raiseFor90Percent))
             for event in result.eventStatistics() {
                 figures.append(Figure(name: "probability:\(event.key)", kind: .probability, value: event.share))
                 figures.append(Figure(name: "p50:month:\(event.key)", kind: .month, value: event.month?.p50))
@@ -235,10 +237,13 @@ public struct CheckError: Error, Sendable, CustomStringConvertible {
 extension FigureSet {
     /// The figures of `scenario`: its deterministic projection and, when the scenario asks for
     /// Monte Carlo (`monte_carlo:`), the P50/P95 of its runs.
-    public static func compute(_ scenario: Scenario, threads: Int) -> FigureSet {
-        let projection = Simulator.project(scenario)
-        let monteCarlo = scenario.monteCarlo.map { settings in
-            MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: settings.runs, seed: settings.seed, threads: threads))
+    /// - Throws: ``SimulationError`` when the projection or a run overflows.
+    public static func compute(_ scenario: Scenario, threads: Int) throws(SimulationError) -> FigureSet {
+        let projection = try Simulator.project(scenario)
+        var monteCarlo: MonteCarloResult?
+        if let settings = scenario.monteCarlo {
+            monteCarlo = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: settings.runs, seed: settings.seed,
+                                                                                       threads: threads))
         }
         return FigureSet(projection: projection, monteCarlo: monteCarlo)
     }

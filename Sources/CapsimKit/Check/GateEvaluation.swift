@@ -21,30 +21,39 @@ public struct GateResult: Sendable, Hashable {
 /// `check.max_runs`) until every verdict holds at `check.confidence`. The same seed always
 /// gives the same runs, so a verdict is reproducible; the bounds say how sure it is.
 public enum GateEvaluation {
-    public static func evaluate(_ scenario: Scenario, projection: Projection, threads: Int) -> [GateResult] {
-        var results: [GateResult?] = scenario.gates.map { gate in
-            guard case let .value(metric, month, isUpper, limit) = gate.kind else { return nil }
-            let column = MonthlyColumn.numeric(for: scenario).first { $0.name == metric }!
-            guard let value = column.metric.value(in: projection.rows[month]) else {
-                return GateResult(gate: gate, verdict: .fail, detail: "\(metric) is undefined in month \(month)")
+    /// - Throws: ``SimulationError`` when a Monte Carlo run overflows.
+    public static func evaluate(_ scenario: Scenario, projection: Projection, threads: Int) throws(SimulationError) -> [GateResult] {
+        var results: [GateResult?] = scenario.gates.map { gate -> GateResult? in
+            switch gate.kind {
+            case let .value(metric, month, isUpper, limit):
+                guard let value = projection.value(column: metric, month: month) else {
+                    return GateResult(gate: gate, verdict: .fail, detail: "\(metric) is undefined in month \(month)")
+                }
+                let passes = isUpper ? value <= limit : value >= limit
+                return GateResult(gate: gate, verdict: passes ? .pass : .fail,
+                                  detail: "\(metric) in month \(month) is \(NumberFormat.significant(value))")
+            case let .eventMonth(event, isUpper, limit):
+                let month = projection.month(ofEvent: event)
+                let passes = month.map { isUpper ? $0 <= limit : $0 >= limit } ?? !isUpper
+                return GateResult(gate: gate, verdict: passes ? .pass : .fail,
+                                  detail: month.map { "\(event) in month \($0)" } ?? "\(event) does not happen within the horizon")
+            case .percentile, .probability:
+                return nil
             }
-            let passes = isUpper ? value <= limit : value >= limit
-            return GateResult(gate: gate, verdict: passes ? .pass : .fail,
-                              detail: "\(metric) in month \(month) is \(NumberFormat.significant(value))")
         }
         let probabilistic = scenario.gates.indices.filter { scenario.gates[$0].needsMonteCarlo }
         guard !probabilistic.isEmpty else { return results.map { $0! } }
 
         let settings = scenario.check
-        let columns = MonthlyColumn.numeric(for: scenario)
+        let columns = scenario.numericColumns
         let probes: [Probe] = probabilistic.compactMap { index in
             guard case let .percentile(metric, month, _, _, limit) = scenario.gates[index].kind else { return nil }
-            return Probe(metric: columns.first { $0.name == metric }!.metric, month: month, threshold: limit)
+            return Probe(slot: columns.first { $0.name == metric }!.slot!, month: month, threshold: limit)
         }
         var runs = scenario.monteCarloOrDefault.runs
         while true {
             let options = MonteCarloOptions(runs: runs, seed: scenario.monteCarloOrDefault.seed, threads: threads, probes: probes)
-            let result = MonteCarlo.simulate(scenario, options: options)
+            let result = try MonteCarlo.simulate(scenario, options: options)
             var probeIndex = 0
             for index in probabilistic {
                 let gate = scenario.gates[index]
@@ -55,7 +64,7 @@ public enum GateEvaluation {
                     // pQ ≤ L ⟺ P(X ≤ L) ≥ Q/100;  pQ ≥ L ⟺ P(X ≥ L) ≥ 1 − Q/100.
                     let successes = isUpper ? counts.atMost : counts.atLeast
                     let required = isUpper ? Double(percentile) / 100 : 1 - Double(percentile) / 100
-                    let sampleValue = result.seriesIndex(metric).flatMap { result.quantiles(month: month, metric: $0) }
+                    let sampleValue = result.seriesIndex(metric).flatMap { result.quantiles(month: month, series: $0) }
                     let estimate = sampleValue.map { q in percentile == 5 ? q.p5 : percentile == 50 ? q.p50 : q.p95 }
                     let (verdict, bounds) = decide(successes: successes, trials: counts.defined, required: required,
                                                    atLeast: true, confidence: settings.confidence)
@@ -69,7 +78,7 @@ public enum GateEvaluation {
                                                    atLeast: !isUpper, confidence: settings.confidence)
                     results[index] = GateResult(gate: gate, verdict: verdict, detail:
                         "P ≈ \(NumberFormat.significant(Double(successes) / Double(result.runs))) (\(successes) of \(NumberFormat.grouped(Double(result.runs))) runs; \(confidenceText(bounds, settings.confidence)))")
-                case .value: break
+                case .value, .eventMonth: break
                 }
             }
             let undecided = probabilistic.contains { results[$0]?.verdict == .inconclusive }

@@ -58,23 +58,26 @@ public struct MonteCarloOptions: Sendable {
 /// One run's drawn inputs and outcomes: a row of `runs.csv`.
 public struct RunRecord: Sendable {
     public var run: Int
-    /// Drawn value of each uncertain parameter, in the scenario's order.
+    /// Drawn value of each uncertain parameter (``Scenario/uncertainties`` order).
     public var parameters: [Double]
     /// The last month's row.
     public var horizon: MonthRow
     /// Month of each catalog event; -1 when it does not happen within the horizon.
     public var eventMonths: [Int]
+    /// The run's funding summary (§10).
+    public var funding: FundingSummary
 }
 
-/// A threshold on one metric in one month: Monte Carlo counts the runs at or below it and
-/// at or above it, over every run (exact, unlike percentiles from the sample).
+/// A threshold on one monthly value in one month: Monte Carlo counts the runs at or below it
+/// and at or above it, over every run (exact, unlike percentiles from the sample).
 public struct Probe: Sendable, Hashable {
-    public var metric: Metric
+    /// The value's slot in a row (a numeric ``ExportColumn``'s).
+    public var slot: Int
     public var month: Int
     public var threshold: Double
 
-    public init(metric: Metric, month: Int, threshold: Double) {
-        self.metric = metric
+    public init(slot: Int, month: Int, threshold: Double) {
+        self.slot = slot
         self.month = month
         self.threshold = threshold
     }

@@ -67,6 +67,22 @@ public struct PhaseStatistics: Sendable, Hashable {
     public var totalCost: Quantiles?
 }
 
+/// The funding outcomes of MODEL.md §10 across runs.
+public struct FundingStatistics: Sendable, Hashable {
+    /// P(cash below floor by year y) for y = 1 … ⌊H/12⌋: the share of runs with cash_out_month ≤ 12y.
+    public var cashBelowFloorByYear: [Double]
+    /// Share of runs whose cash falls below the floor within the horizon, and percentiles of that month among them.
+    public var cashOutShare: Double
+    public var cashOutMonth: Quantiles?
+    /// Share of runs that break even, and percentiles of the month among them.
+    public var breakEvenShare: Double
+    public var breakEvenMonth: Quantiles?
+    /// The ⌈0.9 n⌉-th smallest required raise: enough to stay at or above the floor in 90% of runs.
+    public var raiseFor90Percent: Double
+    /// Percentiles of the required raise over every run.
+    public var requiredRaise: Quantiles?
+}
+
 /// The outcome of ``MonteCarlo/simulate(_:options:onRun:progress:)``.
 public struct MonteCarloResult: Sendable {
     public let scenario: Scenario
@@ -79,48 +95,53 @@ public struct MonteCarloResult: Sendable {
     public let runs: Int
     /// Runs kept whole for percentiles (all runs when there are few enough).
     public var sampledRuns: Int { sample.capacity }
-    private let metrics: [Metric]
+    /// Each run's required raise and break-even month (−1: none), in run order.
+    public let requiredRaises: [Double]
+    private let breakEvenMonths: [Int32]
     private let sums: [Double]
-    /// Runs in which each (month, metric) is defined.
+    /// Runs in which each (month, series) is defined.
     private let counts: [Int32]
     private let histogram: [Int32]
     private let probes: [(atMost: Int, atLeast: Int, defined: Int)]
     private let sample: SampleStore
 
-    init(scenario: Scenario, options: MonteCarloOptions, layout: Layout, totals: BlockAccumulator, sample: SampleStore) {
-        self.scenario = scenario
+    init(options: MonteCarloOptions, layout: Layout, totals: BlockAccumulator, sample: SampleStore) {
+        scenario = layout.model.scenario
         self.options = options
         catalog = layout.catalog
         seriesNames = layout.names
-        metrics = layout.metrics
         months = layout.months
         runs = totals.runs
         sums = totals.sums
         counts = (0..<layout.months).flatMap { month in
-            layout.metrics.indices.map { Int32(totals.definedRuns(month: month, metric: $0, layout: layout)) }
+            layout.slots.indices.map { Int32(totals.definedRuns(month: month, series: $0, layout: layout)) }
         }
         histogram = totals.eventHistogram
         probes = totals.probeCounts
+        requiredRaises = totals.requiredRaises
+        breakEvenMonths = totals.breakEvenMonths
         self.sample = sample
     }
+
+    private var seriesCount: Int { seriesNames.count }
 
     /// Index of a series by its column name (`mrr_usd`, …).
     public func seriesIndex(_ name: String) -> Int? { seriesNames.firstIndex(of: name) }
 
-    /// Mean of series `metric` in `month` over the runs where it is defined.
-    public func mean(month: Int, metric: Int) -> Double? {
-        let index = month * metrics.count + metric
+    /// Mean of series `series` in `month` over the runs where it is defined.
+    public func mean(month: Int, series: Int) -> Double? {
+        let index = month * seriesCount + series
         return counts[index] > 0 ? sums[index] / Double(counts[index]) : nil
     }
 
-    /// Percentiles of series `metric` in `month` over the sampled runs.
-    public func quantiles(month: Int, metric: Int) -> Quantiles? {
-        Quantiles(sample.series(month: month, metric: metric))
+    /// Percentiles of series `series` in `month` over the sampled runs.
+    public func quantiles(month: Int, series: Int) -> Quantiles? {
+        Quantiles(sample.series(month: month, series: series))
     }
 
     /// Every band: `[month][series]`. The quantiles are spread over the threads.
     public func bands() -> [[Band]] {
-        let metricCount = metrics.count
+        let metricCount = seriesCount
         let result = UnsafeMutableBufferPointer<Band>.allocate(capacity: months * metricCount)
         defer { result.deallocate() }
         let shared = UncheckedSendable(result)
@@ -130,7 +151,7 @@ public struct MonteCarloResult: Sendable {
             for index in stride(from: worker, to: this.months * metricCount, by: workers) {
                 let month = index / metricCount, metric = index % metricCount
                 (shared.value.baseAddress! + index).initialize(
-                    to: Band(mean: this.mean(month: month, metric: metric), quantiles: this.quantiles(month: month, metric: metric)))
+                    to: Band(mean: this.mean(month: month, series: metric), quantiles: this.quantiles(month: month, series: metric)))
             }
         }
         return (0..<months).map { month in Array(result[(month * metricCount)..<((month + 1) * metricCount)]) }
@@ -154,14 +175,15 @@ public struct MonteCarloResult: Sendable {
         return scenario.phases.indices.map { phase in
             var usersAtEntry: [Double] = [], mrrAtEntry: [Double] = [], costAtEntry: [Double] = []
             for slot in 0..<sample.capacity {
-                let month = sample.eventMonth(slot: slot, event: phase)
+                let month = sample.eventMonth(slot: slot, event: catalog.phaseBase + phase)
                 guard month >= 0 else { continue }
-                usersAtEntry.append(sample.value(slot: slot, month: month, metric: users))
-                mrrAtEntry.append(sample.value(slot: slot, month: month, metric: mrr))
-                costAtEntry.append(sample.value(slot: slot, month: month, metric: cost))
+                usersAtEntry.append(sample.value(slot: slot, month: month, series: users))
+                mrrAtEntry.append(sample.value(slot: slot, month: month, series: mrr))
+                costAtEntry.append(sample.value(slot: slot, month: month, series: cost))
             }
-            return PhaseStatistics(phase: phase, name: scenario.phases[phase].name, share: events[phase].share,
-                                   month: events[phase].month, users: Quantiles(usersAtEntry),
+            let entry = events[catalog.phaseBase + phase]
+            return PhaseStatistics(phase: phase, name: scenario.phases[phase].name, share: entry.share,
+                                   month: entry.month, users: Quantiles(usersAtEntry),
                                    mrr: Quantiles(mrrAtEntry), totalCost: Quantiles(costAtEntry))
         }
     }
@@ -173,8 +195,27 @@ public struct MonteCarloResult: Sendable {
     public func cashLowPointQuantiles() -> Quantiles? {
         guard let cash = seriesIndex("cash_usd") else { return nil }
         return Quantiles((0..<sample.capacity).map { slot in
-            (0..<months).map { sample.value(slot: slot, month: $0, metric: cash) }.min()!
+            (0..<months).map { sample.value(slot: slot, month: $0, series: cash) }.min()!
         })
+    }
+
+    /// The funding outcomes of §10 over every run.
+    public func fundingStatistics() -> FundingStatistics {
+        let cashOut = eventStatistics()[catalog.cashBelowFloor]
+        let horizon = months - 1
+        let byYear = (0..<(horizon / 12)).map { cashOut.share(byMonth: 12 * ($0 + 1), of: runs) }
+        var breakEven = Array(repeating: 0, count: months)
+        for month in breakEvenMonths where month >= 0 { breakEven[Int(month)] += 1 }
+        let breakEvenRuns = breakEven.reduce(0, +)
+        var raises = requiredRaises
+        raises.sort()
+        let rank = Int((0.9 * Double(runs)).rounded(.up))
+        return FundingStatistics(
+            cashBelowFloorByYear: byYear, cashOutShare: cashOut.share, cashOutMonth: cashOut.month,
+            breakEvenShare: runs > 0 ? Double(breakEvenRuns) / Double(runs) : 0,
+            breakEvenMonth: Self.quantiles(ofHistogram: breakEven),
+            raiseFor90Percent: raises.isEmpty ? 0 : raises[max(0, min(raises.count, rank) - 1)],
+            requiredRaise: Quantiles(raises))
     }
 
     /// Percentiles of each uncertain parameter's drawn values (over the sampled runs).

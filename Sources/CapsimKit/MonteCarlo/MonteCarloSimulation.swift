@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Runs are simulated in fixed blocks of 64 by `threads` workers, each taking the next
 /// block of a wave when it finishes one (no worker waits on a slower one's share). Each
-/// block sums its runs' monthly metrics in run order, and blocks are folded in block order,
+/// block sums its runs' monthly values in run order, and blocks are folded in block order,
 /// so every figure is identical for any number of threads. Memory is bounded: monthly sums per
 /// metric, a histogram of months per event, and the whole rows of a fixed-size uniform
 /// sample of runs (``MonteCarloOptions/sampleCapacity``) for quantiles.
@@ -15,16 +15,18 @@ public enum MonteCarlo {
     /// - Parameters:
     ///   - onRun: called with every run's record, in run order (for streaming `runs.csv`).
     ///   - progress: called after each wave of blocks with (runs done, runs in all), on the calling thread.
+    /// - Throws: ``SimulationError`` of the first run (by index) whose figures overflow.
     public static func simulate(_ scenario: Scenario, options: MonteCarloOptions,
                                 onRun: ((RunRecord) -> Void)? = nil,
-                                progress: ((Int, Int) -> Void)? = nil) -> MonteCarloResult {
+                                progress: ((Int, Int) -> Void)? = nil) throws(SimulationError) -> MonteCarloResult {
         let layout = Layout(scenario: scenario, probes: options.probes)
-        let sample = SampleStore(scenario: scenario, options: options, layout: layout)
+        let sample = SampleStore(options: options, layout: layout)
         var totals = BlockAccumulator(layout: layout, keepsRecords: false)
         let blockCount = (options.runs + MonteCarloOptions.blockSize - 1) / MonteCarloOptions.blockSize
         let keepsRecords = onRun != nil
         let fitting = options.waveMemoryBudget / layout.bytesPerBlock(keepsRecords: keepsRecords)
         let blocksPerWave = min(MonteCarloOptions.waveBlocks.upperBound, max(MonteCarloOptions.waveBlocks.lowerBound, fitting))
+        let failure = Mutex<SimulationError?>(nil)
         var firstBlock = 0
         while firstBlock < blockCount {
             let waveBlocks = min(blocksPerWave, blockCount - firstBlock)
@@ -37,19 +39,31 @@ public enum MonteCarlo {
                 let (blocks, sample) = shared.value
                 // Allocated by the worker's own thread, and blocks summed in a local value
                 // before being stored: workers write no cache line another worker reads.
-                var workspace = Workspace(scenario: scenario, layout: layout, algorithm: options.algorithm)
+                var workspace = Workspace(layout: layout, algorithm: options.algorithm)
                 while true {
                     let index = nextBlock.add(1, ordering: .relaxed).oldValue
                     guard index < waveBlocks else { break }
                     let block = waveStart + index
                     let runs = (block * MonteCarloOptions.blockSize)..<min(options.runs, (block + 1) * MonteCarloOptions.blockSize)
                     var accumulator = BlockAccumulator(layout: layout, keepsRecords: keepsRecords)
-                    for run in runs {
-                        simulateRun(run, base: scenario, options: options, layout: layout, workspace: &workspace,
-                                    sample: sample, into: &accumulator)
+                    do throws(SimulationError) {
+                        for run in runs {
+                            try simulateRun(run, options: options, layout: layout, workspace: &workspace,
+                                            sample: sample, into: &accumulator)
+                        }
+                    } catch {
+                        // Keep the error of the lowest run, whatever the order blocks finish in.
+                        failure.withLock { first in
+                            if first.map({ error.run! < $0.run! }) ?? true { first = error }
+                        }
                     }
                     (blocks.baseAddress! + index).initialize(to: accumulator)
                 }
+            }
+            if let error = failure.withLock({ $0 }) {
+                blocks.deinitialize()
+                blocks.deallocate()
+                throw error
             }
             for index in 0..<waveBlocks {
                 totals.add(blocks[index])
@@ -60,54 +74,62 @@ public enum MonteCarlo {
             firstBlock += waveBlocks
             progress?(min(options.runs, firstBlock * MonteCarloOptions.blockSize), options.runs)
         }
-        return MonteCarloResult(scenario: scenario, options: options, layout: layout, totals: totals, sample: sample)
+        return MonteCarloResult(options: options, layout: layout, totals: totals, sample: sample)
     }
 
-    /// What a worker reuses from run to run: its generator, the scenario that receives each
-    /// run's drawn values (written in place), the engine that runs it and the event tracker.
+    /// What a worker reuses from run to run: its generator, the parameter values that receive
+    /// each run's draws (written in place) and the engine that runs it.
     private struct Workspace {
         let generator: RandomGenerator
-        var scenario: Scenario
+        var values: [Double]
+        var drawn: [Double]
         var engine: Engine
-        var events: EventMonths
-        var parameters: [Double]
 
-        init(scenario: Scenario, layout: Layout, algorithm: RandomGenerator.Algorithm) {
+        init(layout: Layout, algorithm: RandomGenerator.Algorithm) {
             generator = RandomGenerator(algorithm)
-            self.scenario = scenario
-            engine = Engine(scenario: scenario, plan: layout.plan)
-            events = layout.events
-            parameters = Array(repeating: 0, count: scenario.uncertainties.count)
+            values = layout.model.scenario.parameters.values
+            drawn = Array(repeating: 0, count: layout.uncertain.count)
+            engine = Engine(model: layout.model)
         }
     }
 
-    /// One run: draw the uncertain parameters, then simulate with random flows.
-    private static func simulateRun(_ run: Int, base: Scenario, options: MonteCarloOptions, layout: Layout,
-                                    workspace: inout Workspace, sample: SampleStore, into block: inout BlockAccumulator) {
+    /// One run: draw the uncertain parameters (each clamped to its key's range), then simulate
+    /// with random flows.
+    private static func simulateRun(_ run: Int, options: MonteCarloOptions, layout: Layout, workspace: inout Workspace,
+                                    sample: SampleStore, into block: inout BlockAccumulator) throws(SimulationError) {
         let generator = workspace.generator
         generator.seed(options.streamSeed(run: run))
-        for index in base.uncertainties.indices {
-            let value = base.uncertainties[index].range.clamp(base.uncertainties[index].distribution.draw(using: generator))
-            workspace.parameters[index] = value
-            base.uncertainties[index].target(&workspace.scenario, value)
+        for (index, draw) in layout.uncertain.enumerated() {
+            let value = draw.range.clamp(draw.distribution.draw(using: generator))
+            workspace.drawn[index] = value
+            workspace.values[draw.id.index] = value
         }
-        workspace.engine.load(workspace.scenario)
-        workspace.events.reset()
+        let inputs = layout.model.inputs(workspace.values)
         let slot = sample.slot(of: run)
         var flows = RandomFlows(generator: generator)
-        let last = block.withTallies(layout: layout) { tallies in
-            Simulator.simulate(&workspace.engine, flows: &flows) { row in
-                workspace.events.observe(row)
-                // A sampled run's values go to its row of the sample as they are summed.
-                tallies.add(row, sampled: slot.map { sample.values(slot: $0, month: row.month) })
-                if !tallies.probes.isEmpty { tallies.count(row) }
+        var month = 0
+        do {
+            try block.withTallies(layout: layout) { (tallies) throws(SimulationError) in
+                try workspace.engine.run(inputs, flows: &flows) { row in
+                    // A sampled run's values go to its row of the sample as they are summed.
+                    tallies.add(row, month: month, sampled: slot.map { sample.values(slot: $0, month: month) })
+                    if !tallies.probes.isEmpty { tallies.count(row, month: month) }
+                    month += 1
+                }
             }
+        } catch {
+            var error = error
+            error.run = run
+            throw error
         }
-        block.addEvents(workspace.events.months)
-        if let slot { sample.store(parameters: workspace.parameters, events: workspace.events.months, slot: slot) }
+        let engine = workspace.engine
+        let funding = FundingSummary(engine: engine, floor: inputs.cashFloor)
+        block.addRun(events: engine.eventMonths, funding: funding)
+        if let slot { sample.store(parameters: workspace.drawn, events: engine.eventMonths, slot: slot) }
         if block.keepsRecords {
-            block.records.append(RunRecord(run: run, parameters: workspace.parameters, horizon: last,
-                                           eventMonths: workspace.events.months))
+            block.records.append(RunRecord(run: run, parameters: workspace.drawn,
+                                           horizon: MonthRow(values: engine.row[...], layout: layout.model.layout),
+                                           eventMonths: engine.eventMonths, funding: funding))
         }
     }
 }
@@ -118,62 +140,74 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// The shape of the statistics: months, metrics and events of a scenario.
+/// The shape of the statistics: months, exported values and events of a scenario, and the
+/// compiled model every worker runs.
 struct Layout: Sendable {
+    /// One uncertain parameter: where its draw goes, what it is drawn from, what it is clamped to.
+    struct Draw: Sendable {
+        let id: ParameterID
+        let distribution: Distribution
+        let range: ValueRange
+    }
+
+    let model: Model
     let months: Int
-    let metrics: [Metric]
+    /// Row slots of the numeric export columns, in export order: the series summed.
+    let slots: [Int]
     let names: [String]
     let catalog: EventCatalog
-    let plan: EnginePlan
-    /// A fresh event tracker, copied for each worker (and reset for each run).
-    let events: EventMonths
     let probes: [Probe]
-    /// Uncertain parameters drawn by each run.
-    let parameterCount: Int
+    let uncertain: [Draw]
 
     init(scenario: Scenario, probes: [Probe] = []) {
         self.probes = probes
-        plan = EnginePlan(scenario: scenario)
+        model = Model(scenario)
         months = scenario.horizonMonths + 1
-        let numeric = MonthlyColumn.numeric(for: scenario)
-        metrics = numeric.map(\.metric)
+        let numeric = ExportColumn.numeric(tierNames: scenario.tiers.map(\.name))
+        slots = numeric.map { $0.slot! }
         names = numeric.map(\.name)
-        // Runs sum the values of MonthRow.forEachNumericValue, which must be the export's columns.
-        precondition(metrics == Metric.exportOrder(tierCount: scenario.tiers.count), "metric order differs from the export")
-        catalog = EventCatalog(scenario: scenario)
-        events = EventMonths(scenario: scenario, catalog: catalog)
-        parameterCount = scenario.uncertainties.count
+        catalog = model.events
+        uncertain = scenario.uncertainties.map { id in
+            let parameter = scenario.parameters[id]
+            return Draw(id: id, distribution: parameter.distribution!, range: parameter.quantity.range)
+        }
     }
+
+    var seriesCount: Int { slots.count }
 
     /// About the bytes a ``BlockAccumulator`` of a full block holds.
     func bytesPerBlock(keepsRecords: Bool) -> Int {
-        let sums = months * metrics.count * (MemoryLayout<Double>.stride + MemoryLayout<Int32>.stride)
+        let sums = months * seriesCount * (MemoryLayout<Double>.stride + MemoryLayout<Int32>.stride)
         let histogram = months * catalog.count * MemoryLayout<Int32>.stride
         // A record: its row, drawn parameters and event months.
-        let record = MemoryLayout<RunRecord>.stride + MemoryLayout<MonthRow>.stride
-            + parameterCount * MemoryLayout<Double>.stride + catalog.count * MemoryLayout<Int>.stride
+        let record = MemoryLayout<RunRecord>.stride + model.layout.width * MemoryLayout<Double>.stride
+            + uncertain.count * MemoryLayout<Double>.stride + catalog.count * MemoryLayout<Int>.stride
         return sums + histogram + (keepsRecords ? MonteCarloOptions.blockSize * record : 0)
     }
 }
 
-/// Sums, counts and event histograms of one block of runs (or, folded, of all runs).
+/// Sums, counts, event histograms and funding outcomes of one block of runs (or, folded, of
+/// all runs).
 struct BlockAccumulator {
-    /// Σ value per (month, metric), over the runs where it is defined.
+    /// Σ value per (month, series), over the runs where it is defined.
     var sums: [Double]
-    /// Runs where the metric is undefined (NaN), per (month, metric): gross margin without
+    /// Runs where the series is undefined (NaN), per (month, series): gross margin without
     /// MRR, cost per user without users.
     var undefinedCounts: [Int32]
     /// Runs per (event, month of first occurrence).
     var eventHistogram: [Int32]
-    /// Per probe: runs at or below, at or above the threshold, and runs where the metric is defined.
+    /// Per probe: runs at or below, at or above the threshold, and runs where the value is defined.
     var probeCounts: [(atMost: Int, atLeast: Int, defined: Int)]
+    /// Each run's required raise and break-even month (−1: none), in run order (§10).
+    var requiredRaises: [Double] = []
+    var breakEvenMonths: [Int32] = []
     var runs = 0
     let keepsRecords: Bool
     var records: [RunRecord] = []
 
     init(layout: Layout, keepsRecords: Bool) {
-        sums = Array(repeating: 0, count: layout.months * layout.metrics.count)
-        undefinedCounts = Array(repeating: 0, count: layout.months * layout.metrics.count)
+        sums = Array(repeating: 0, count: layout.months * layout.seriesCount)
+        undefinedCounts = Array(repeating: 0, count: layout.months * layout.seriesCount)
         eventHistogram = Array(repeating: 0, count: layout.catalog.count * layout.months)
         probeCounts = Array(repeating: (0, 0, 0), count: layout.probes.count)
         self.keepsRecords = keepsRecords
@@ -188,31 +222,32 @@ struct BlockAccumulator {
         let undefined: UnsafeMutablePointer<Int32>
         let probeCounts: UnsafeMutableBufferPointer<(atMost: Int, atLeast: Int, defined: Int)>
         let probes: [Probe]
-        let metricCount: Int
+        let slots: [Int]
 
-        /// Adds a month of one run: each metric's value (``Layout/metrics`` order) to its sum,
-        /// or to the undefined count where it is NaN; a sampled run's values are also written
-        /// to `sampled`.
+        /// Adds a month of one run: each series' value (``Layout/slots`` order) to its sum, or
+        /// to the undefined count where it is NaN; a sampled run's values are also written to
+        /// `sampled`.
         @inline(__always)
-        func add(_ row: MonthRow, sampled: UnsafeMutablePointer<Double>?) {
-            let (sums, undefined) = (self.sums + row.month * metricCount, self.undefined + row.month * metricCount)
-            // `value == value` is false only for NaN (`isNaN` tests the bits).
-            if let sampled {
-                row.forEachNumericValue { index, value in
-                    sampled[index] = value
-                    if value == value { sums[index] += value } else { undefined[index] += 1 }
-                }
-            } else {
-                row.forEachNumericValue { index, value in
-                    if value == value { sums[index] += value } else { undefined[index] += 1 }
+        func add(_ row: [Double], month: Int, sampled: UnsafeMutablePointer<Double>?) {
+            let count = slots.count
+            let (sums, undefined) = (self.sums + month * count, self.undefined + month * count)
+            row.withUnsafeBufferPointer { row in
+                slots.withUnsafeBufferPointer { slots in
+                    for index in 0..<count {
+                        let value = row[slots[index]]
+                        sampled?[index] = value
+                        // `value == value` is false only for NaN (`isNaN` tests the bits).
+                        if value == value { sums[index] += value } else { undefined[index] += 1 }
+                    }
                 }
             }
         }
 
         /// Counts the month of one run against the probes of that month.
-        func count(_ row: MonthRow) {
-            for (index, probe) in probes.enumerated() where probe.month == row.month {
-                guard let value = probe.metric.value(in: row) else { continue }
+        func count(_ row: [Double], month: Int) {
+            for (index, probe) in probes.enumerated() where probe.month == month {
+                let value = row[probe.slot]
+                guard !value.isNaN else { continue }
                 probeCounts[index].defined += 1
                 if value <= probe.threshold { probeCounts[index].atMost += 1 }
                 if value >= probe.threshold { probeCounts[index].atLeast += 1 }
@@ -222,23 +257,32 @@ struct BlockAccumulator {
 
     /// Calls `body` with the block's ``Tallies`` (valid only during the call).
     @inline(__always)
-    mutating func withTallies<Result>(layout: Layout, _ body: (Tallies) -> Result) -> Result {
+    mutating func withTallies<Failure: Error>(layout: Layout, _ body: (Tallies) throws(Failure) -> Void) throws(Failure) {
+        let slots = layout.slots, probes = layout.probes
+        var failure: Failure?
         sums.withUnsafeMutableBufferPointer { sums in
             undefinedCounts.withUnsafeMutableBufferPointer { undefined in
                 probeCounts.withUnsafeMutableBufferPointer { probeCounts in
-                    body(Tallies(sums: sums.baseAddress!, undefined: undefined.baseAddress!, probeCounts: probeCounts,
-                                 probes: layout.probes, metricCount: layout.metrics.count))
+                    do throws(Failure) {
+                        try body(Tallies(sums: sums.baseAddress!, undefined: undefined.baseAddress!, probeCounts: probeCounts,
+                                         probes: probes, slots: slots))
+                    } catch {
+                        failure = error
+                    }
                 }
             }
         }
+        if let failure { throw failure }
     }
 
-    mutating func addEvents(_ months: [Int]) {
+    mutating func addRun(events months: [Int], funding: FundingSummary) {
         runs += 1
         let width = eventHistogram.count / max(1, months.count)
         for (event, month) in months.enumerated() where month >= 0 {
             eventHistogram[event * width + month] += 1
         }
+        requiredRaises.append(funding.requiredRaise)
+        breakEvenMonths.append(Int32(funding.breakEvenMonth ?? -1))
     }
 
     /// Folds another block in (call in block order).
@@ -252,11 +296,13 @@ struct BlockAccumulator {
             probeCounts[index].atLeast += other.probeCounts[index].atLeast
             probeCounts[index].defined += other.probeCounts[index].defined
         }
+        requiredRaises += other.requiredRaises
+        breakEvenMonths += other.breakEvenMonths
     }
 
-    /// Runs in which metric `metric` (an index in ``Layout/metrics``) is defined in `month`.
-    func definedRuns(month: Int, metric: Int, layout: Layout) -> Int {
-        runs - Int(undefinedCounts[month * layout.metrics.count + metric])
+    /// Runs in which series `series` (an index in ``Layout/slots``) is defined in `month`.
+    func definedRuns(month: Int, series: Int, layout: Layout) -> Int {
+        runs - Int(undefinedCounts[month * layout.seriesCount + series])
     }
 }
 
@@ -268,10 +314,10 @@ final class SampleStore: @unchecked Sendable {
     let runs: [Int]
     private let slotOfRun: [Int32]
     private let months: Int
-    private let metricCount: Int
+    private let seriesCount: Int
     private let eventCount: Int
     private let parameterCount: Int
-    /// values[(slot × months + month) × metrics + metric]; NaN where undefined. Left
+    /// values[(slot × months + month) × metrics + series]; NaN where undefined. Left
     /// uninitialised until each sampled run writes all its months: the pages are first
     /// touched by the workers, in parallel.
     let values: UnsafeMutableBufferPointer<Double>
@@ -281,8 +327,8 @@ final class SampleStore: @unchecked Sendable {
     /// Bytes the sampled rows may take; long horizons sample fewer runs (never fewer than 100).
     static let memoryBudget = 80_000_000
 
-    init(scenario: Scenario, options: MonteCarloOptions, layout: Layout) {
-        let bytesPerRun = layout.months * layout.metrics.count * MemoryLayout<Double>.stride
+    init(options: MonteCarloOptions, layout: Layout) {
+        let bytesPerRun = layout.months * layout.seriesCount * MemoryLayout<Double>.stride
         let limit = min(options.sampleCapacity, max(100, Self.memoryBudget / bytesPerRun))
         if options.runs <= limit {
             runs = Array(0..<options.runs)
@@ -296,10 +342,10 @@ final class SampleStore: @unchecked Sendable {
         for (slot, run) in runs.enumerated() { slots[run] = Int32(slot) }
         slotOfRun = slots
         months = layout.months
-        metricCount = layout.metrics.count
+        seriesCount = layout.seriesCount
         eventCount = layout.catalog.count
-        parameterCount = scenario.uncertainties.count
-        values = Self.allocateLarge(capacity * months * metricCount)
+        parameterCount = layout.uncertain.count
+        values = Self.allocateLarge(capacity * months * seriesCount)
         eventMonths = .allocate(capacity: capacity * eventCount)
         eventMonths.initialize(repeating: -1)
         parameters = .allocate(capacity: max(1, capacity * parameterCount))
@@ -334,10 +380,10 @@ final class SampleStore: @unchecked Sendable {
         return slot >= 0 ? Int(slot) : nil
     }
 
-    /// Where the run in `slot` stores a month's metric values (``Layout/metrics`` order, NaN where undefined).
+    /// Where the run in `slot` stores a month's values (``Layout/slots`` order, NaN where undefined).
     @inline(__always)
     func values(slot: Int, month: Int) -> UnsafeMutablePointer<Double> {
-        values.baseAddress! + (slot * months + month) * metricCount
+        values.baseAddress! + (slot * months + month) * seriesCount
     }
 
     func store(parameters drawn: [Double], events: [Int], slot: Int) {
@@ -345,19 +391,19 @@ final class SampleStore: @unchecked Sendable {
         for (index, month) in events.enumerated() { eventMonths[slot * eventCount + index] = Int32(month) }
     }
 
-    /// The sampled values of one (month, metric) series, undefined ones left out.
-    func series(month: Int, metric: Int) -> [Double] {
+    /// The sampled values of one (month, series), undefined ones left out.
+    func series(month: Int, series: Int) -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(capacity)
         for slot in 0..<capacity {
-            let value = values[(slot * months + month) * metricCount + metric]
+            let value = values[(slot * months + month) * seriesCount + series]
             if !value.isNaN { result.append(value) }
         }
         return result
     }
 
-    func value(slot: Int, month: Int, metric: Int) -> Double {
-        values[(slot * months + month) * metricCount + metric]
+    func value(slot: Int, month: Int, series: Int) -> Double {
+        values[(slot * months + month) * seriesCount + series]
     }
 
     func eventMonth(slot: Int, event: Int) -> Int { Int(eventMonths[slot * eventCount + event]) }

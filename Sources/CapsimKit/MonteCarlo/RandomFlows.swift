@@ -5,8 +5,7 @@ import GSLKit
 /// conversions over paid tiers ~ Multinomial. Every uniform comes from one GSL generator;
 /// Poisson and binomial variates are drawn on those uniforms by inversion for small means
 /// and Hörmann's PTRS and BTRS above (GSLKit), several times as fast as `gsl_ran_poisson`
-/// and `gsl_ran_binomial` (see Benchmarks/Randomness); the binomials of a probability that
-/// the engine prepared with ``BinomialTables`` come from its tables.
+/// and `gsl_ran_binomial` (see Benchmarks/Randomness).
 public struct RandomFlows: Flows {
     public let generator: RandomGenerator
 
@@ -33,14 +32,14 @@ public struct RandomFlows: Flows {
     }
 
     /// Multinomial(count, shares) by conditional binomials, as `gsl_ran_multinomial` draws it.
-    public mutating func split(_ count: Double, shares: Shares, into result: inout TierValues) {
+    public mutating func split(_ count: Double, conditionals: [BinomialProbability], shares: [Double], into result: inout [Double]) {
         var remaining = count > 0 ? generator.wholeCount(count, largest: Self.largestCount) : 0
-        for index in shares.conditionals.indices {
-            let drawn = remaining > 0 ? generator.binomialVariate(trials: remaining, probability: shares.conditionals[index]) : 0
+        for index in conditionals.indices {
+            let drawn = remaining > 0 ? generator.binomialVariate(trials: remaining, probability: conditionals[index]) : 0
             result[index] = drawn
             remaining -= drawn
         }
-        if shares.values.count > 0 { result[shares.values.count - 1] = remaining }
+        if !shares.isEmpty { result[shares.count - 1] = remaining }
     }
 }
 

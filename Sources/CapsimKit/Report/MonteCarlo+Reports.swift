@@ -46,24 +46,35 @@ extension MonteCarloResult {
                          },
                          rightAligned: [2, 3, 4, 5])))
 
-        let cash = events[events.count - 1]
+        let cash = events[catalog.cashBelowFloor]
+        let funding = fundingStatistics()
+        let floor = scenario[scenario.cash.floor]
         var cashLines: [String] = []
         let checkpoints = [12, 24, 36].filter { $0 < scenario.horizonMonths } + [scenario.horizonMonths]
-        cashLines.append("Chance that cash goes below zero: " + checkpoints.map {
-            "\(NumberFormat.percent(cash.share(byMonth: $0, of: runs))) by month \($0)"
-        }.joined(separator: ", ") + ".")
-        if let cashIndex = seriesIndex("cash_usd"), let q = quantiles(month: months - 1, metric: cashIndex) {
+        cashLines.append("Chance that cash falls below \(floor == 0 ? "zero" : "the floor (\(NumberFormat.money(floor)))"): "
+            + checkpoints.map { "\(NumberFormat.percent(cash.share(byMonth: $0, of: runs))) by month \($0)" }.joined(separator: ", ") + ".")
+        if let cashIndex = seriesIndex("cash_usd"), let q = quantiles(month: months - 1, series: cashIndex) {
             cashLines.append("Cash at month \(scenario.horizonMonths): \(Self.span(q, NumberFormat.money)).")
         }
+        if let month = funding.cashOutMonth {
+            cashLines.append("Cash falls below the floor in \(NumberFormat.percent(funding.cashOutShare)) of runs, in month "
+                + "\(Self.month(month.p50)) (\(Self.month(month.p5))–\(Self.month(month.p95))) among them.")
+        }
+        cashLines.append(funding.breakEvenMonth.map { month in
+            "Break-even in \(NumberFormat.percent(funding.breakEvenShare)) of runs, in month \(Self.month(month.p50)) "
+                + "(\(Self.month(month.p5))–\(Self.month(month.p95))) among them."
+        } ?? "No run breaks even within the horizon.")
+        cashLines.append("Raise needed to stay at or above the floor in 90% of runs: \(NumberFormat.money(funding.raiseFor90Percent)).")
         document.sections.append(.init(title: "Cash", lines: cashLines))
 
         if !scenario.uncertainties.isEmpty {
             let drawn = parameterQuantiles()
             document.sections.append(.init(title: "Uncertain inputs", table: .init(
                 headers: ["parameter", "distribution", "mean", "drawn P5", "P50", "P95"],
-                rows: scenario.uncertainties.enumerated().map { index, uncertainty in
-                    [uncertainty.keyPath, Self.describe(uncertainty.distribution),
-                     NumberFormat.significant(uncertainty.distribution.mean),
+                rows: scenario.uncertainties.enumerated().map { index, id in
+                    let parameter = scenario.parameters[id]
+                    return [parameter.keyPath, Self.describe(parameter.distribution!),
+                     NumberFormat.significant(parameter.value),
                      drawn[index].map { NumberFormat.significant($0.p5) } ?? "–",
                      drawn[index].map { NumberFormat.significant($0.p50) } ?? "–",
                      drawn[index].map { NumberFormat.significant($0.p95) } ?? "–"]
@@ -96,10 +107,20 @@ extension MonteCarloResult {
                 .object(["key": .string(event.key), "kind": .string(event.kind.label), "runs": .number(Double(event.runs)),
                          "share": .number(event.share), "month": quantiles(event.month)])
             }),
-            "parameters": .array(scenario.uncertainties.enumerated().map { index, uncertainty in
-                .object(["key": .string(uncertainty.keyPath), "distribution": uncertainty.distribution.json(),
+            "parameters": .array(scenario.uncertainties.enumerated().map { index, id in
+                .object(["key": .string(scenario.parameters[id].keyPath), "distribution": scenario.parameters[id].distribution!.json(),
                          "drawn": quantiles(drawn[index])])
             }),
+            "funding": {
+                let funding = fundingStatistics()
+                return .object([
+                    "cash_below_floor_by_year": .array(funding.cashBelowFloorByYear.map { .number($0) }),
+                    "cash_out_share": .number(funding.cashOutShare), "cash_out_month": quantiles(funding.cashOutMonth),
+                    "break_even_share": .number(funding.breakEvenShare), "break_even_month": quantiles(funding.breakEvenMonth),
+                    "raise_for_90_percent_usd": .number(funding.raiseFor90Percent),
+                    "required_raise_usd": quantiles(funding.requiredRaise),
+                ])
+            }(),
             "bands": .array(bands().enumerated().flatMap { month, bands in
                 bands.enumerated().map { index, band in
                     .object(["month": .number(Double(month)), "date": .string(scenario.start.adding(months: month).description),
@@ -141,8 +162,9 @@ public enum RunsCSV {
     /// each event (`month:<event key>`, empty when it does not happen).
     public static func header(for scenario: Scenario, catalog: EventCatalog) -> String {
         var writer = CSVWriter()
-        writer.writeRow(["run"] + scenario.uncertainties.map(\.keyPath)
-                        + ["users_total", "paid_users", "mrr_usd", "cash_usd", "total_cost_usd", "infra_usd"]
+        writer.writeRow(["run"] + scenario.uncertainties.map { scenario.parameters[$0].keyPath }
+                        + ["users_total", "paid_users", "mrr_usd", "cash_usd", "total_cost_usd", "infra_usd",
+                           "required_raise_usd", "break_even_month"]
                         + catalog.keys.map { "month:\($0)" })
         return writer.text
     }
@@ -151,7 +173,9 @@ public enum RunsCSV {
         var writer = CSVWriter()
         let horizon = record.horizon
         writer.writeRow([String(record.run)] + record.parameters.map { CSVWriter.cell($0) }
-                        + [horizon.users, horizon.paidUsers, horizon.mrr, horizon.cash, horizon.totalCost, horizon.infraCost].map { CSVWriter.cell($0) }
+                        + [horizon.users, horizon.paidUsers, horizon.mrr, horizon.cash, horizon.totalCost, horizon[.infraCost],
+                           record.funding.requiredRaise].map { CSVWriter.cell($0) }
+                        + [record.funding.breakEvenMonth.map(String.init) ?? ""]
                         + record.eventMonths.map { $0 >= 0 ? String($0) : "" })
         return writer.text
     }

@@ -6,6 +6,7 @@ extension Projection {
             title: "capsim projection: \(scenario.name)",
             subtitle: "\(scenario.horizonMonths) months, \(scenario.start) to \(horizonDate); deterministic (distributions at their means); source \(scenario.sourcePath)")
 
+        func date(_ month: Int) -> String { scenario.start.adding(months: month).description }
         let entries = phaseEntryMonths
         document.sections.append(.init(title: "Phase timeline", table: .init(
             headers: ["phase", "name", "month", "date", "users", "paid", "MRR", "monthly cost"],
@@ -13,8 +14,8 @@ extension Projection {
                 guard let month = entries[phase] else {
                     return ["\(phase)", scenario.phases[phase].name, "not within horizon", "", "", "", "", ""]
                 }
-                let row = rows[month]
-                return ["\(phase)", scenario.phases[phase].name, "\(month)", row.date.description,
+                let row = self.row(month)
+                return ["\(phase)", scenario.phases[phase].name, "\(month)", date(month),
                         NumberFormat.grouped(row.users), NumberFormat.grouped(row.paidUsers),
                         NumberFormat.money(row.mrr), NumberFormat.money(row.totalCost)]
             },
@@ -22,7 +23,7 @@ extension Projection {
 
         var calendar: [[String]] = events.compactMap { event in
             if case .phaseEntered = event.kind { return nil }
-            return ["\(event.month)", rows[event.month].date.description, event.kind.label, event.detail]
+            return ["\(event.month)", date(event.month), event.kind.label, event.detail]
         }
         let reached = Set(events.compactMap { if case let .milestoneReached(index) = $0.kind { index } else { nil } })
         for (index, milestone) in scenario.milestones.enumerated() where !reached.contains(index) {
@@ -31,14 +32,21 @@ extension Projection {
         document.sections.append(.init(title: "Action calendar",
                                        table: .init(headers: ["month", "date", "kind", "action"], rows: calendar, rightAligned: [0])))
 
-        let low = cashLowPoint
-        var cashLines = ["Cash low point: \(NumberFormat.money(low.cash)) in month \(low.month) (\(rows[low.month].date))."]
-        if let out = cashRunsOut {
-            cashLines.append("Cash runs out in month \(out) (\(rows[out].date)): \(NumberFormat.money(rows[out].cash)).")
+        let funding = self.funding
+        let floor = scenario[scenario.cash.floor]
+        let floorText = floor == 0 ? "zero" : "the floor (\(NumberFormat.money(floor)))"
+        var cashLines = ["Cash low point: \(NumberFormat.money(funding.cashLowPoint)) in month \(funding.cashLowPointMonth) (\(date(funding.cashLowPointMonth)))."]
+        if let out = funding.cashOutMonth {
+            cashLines.append("Cash falls below \(floorText) in month \(out) (\(date(out))): \(NumberFormat.money(row(out).cash)).")
+            cashLines.append("Raise by month \(funding.raiseByMonth!) (\(date(funding.raiseByMonth!))), \(scenario.cash.raiseLeadMonths) months ahead; at least \(NumberFormat.money(funding.requiredRaise)) to stay at or above the floor.")
         } else {
-            cashLines.append("Cash stays at or above zero through month \(scenario.horizonMonths).")
+            cashLines.append("Cash stays at or above \(floorText) through month \(scenario.horizonMonths).")
         }
-        let last = rows[rows.count - 1]
+        cashLines.append(funding.breakEvenMonth.map { "Break-even from month \($0) (\(date($0))): MRR covers the monthly cost to the horizon." }
+            ?? "No break-even within the horizon: the last month still loses money.")
+        cashLines.append(funding.defaultAlive ? "Default alive: break-even comes before cash falls below the floor."
+            : "Default dead: without new money, cash falls below the floor before break-even (or there is none).")
+        let last = self.last
         cashLines.append("At the horizon: \(NumberFormat.grouped(last.users)) users, MRR \(NumberFormat.money(last.mrr)), monthly cost \(NumberFormat.money(last.totalCost)), cash \(NumberFormat.money(last.cash)).")
         document.sections.append(.init(title: "Cash", lines: cashLines))
 
@@ -46,7 +54,7 @@ extension Projection {
             headers: ["phase", "month", "ARPU", "gross margin", "LTV", "CAC", "payback (months)", "infra per user"],
             rows: scenario.phases.indices.compactMap { phase in
                 guard let month = entries[phase] else { return nil }
-                let row = rows[month]
+                let row = self.row(month)
                 return ["\(phase)", "\(month)", NumberFormat.money(row.arpu), NumberFormat.percent(row.grossMargin),
                         NumberFormat.money(row.ltv), NumberFormat.money(row.cac),
                         row.paybackMonths.map { NumberFormat.grouped($0, decimals: 1) } ?? "–",

@@ -1,4 +1,4 @@
-/// A metric that a `when` condition tests against a threshold.
+/// A metric that a `when` condition tests against a threshold (MODEL.md §7).
 public enum ConditionMetric: String, Sendable, CaseIterable, Hashable {
     case usersAtLeast = "users_at_least"
     case dauAtLeast = "dau_at_least"
@@ -7,82 +7,81 @@ public enum ConditionMetric: String, Sendable, CaseIterable, Hashable {
     case mrrAtLeast = "mrr_at_least"
     case concurrentAtLeast = "concurrent_at_least"
     case phaseAtLeast = "phase_at_least"
-    /// Paid churn of the month (§6 of the model).
+    /// Paid churn of the month (§6); 0 in month 0 and when no paid accounts existed.
     case churnAtMost = "churn_at_most"
     /// Database size, bytes.
     case dbAtLeast = "db_at_least"
+    /// The month index t.
+    case monthAtLeast = "month_at_least"
+    /// cash_before(t) = cash(t−1) + MRR(t) − total(t), before the month's funding (§10).
+    case cashAtMost = "cash_at_most"
+
+    /// Whether the clause holds when the value is at most the threshold (else at least).
+    public var isUpperBound: Bool { self == .churnAtMost || self == .cashAtMost }
+
+    /// Position in ``allCases``: the slot of the metric's value in ``ConditionValues``.
+    var slot: Int { Self.allCases.firstIndex(of: self)! }
+
+    /// What the threshold is, for the key reference.
+    var doc: String {
+        switch self {
+        case .usersAtLeast: "N(t), accounts"
+        case .dauAtLeast: "DAU(t)"
+        case .messagesPerDayAtLeast: "messages per day"
+        case .paidUsersAtLeast: "paid accounts"
+        case .mrrAtLeast: "MRR, dollars"
+        case .concurrentAtLeast: "peak concurrent users"
+        case .phaseAtLeast: "the month's phase, an index or a name (not in a phase's own `when`)"
+        case .churnAtMost: "paid churn of the month, a fraction (0 in month 0)"
+        case .dbAtLeast: "database size (a size)"
+        case .monthAtLeast: "the month t"
+        case .cashAtMost: "cash before the month's funding, dollars (funding rounds and milestones only)"
+        }
+    }
 }
 
-/// End-of-month values that conditions are evaluated on.
-public struct ConditionInputs: Sendable {
-    public var users: Double
-    public var dau: Double
-    public var messagesPerDay: Double
-    public var paidUsers: Double
-    public var mrr: Double
-    public var concurrent: Double
-    public var phase: Int
-    /// Paid churn of the month; 0 in month 0 and when no paid accounts existed.
-    public var paidChurn: Double
-    public var dbBytes: Double
+/// A month's values of every condition metric, by ``ConditionMetric/slot``.
+struct ConditionValues: Sendable {
+    var values = [Double](repeating: 0, count: ConditionMetric.allCases.count)
 
-    public func value(of metric: ConditionMetric) -> Double {
-        switch metric {
-        case .usersAtLeast: users
-        case .dauAtLeast: dau
-        case .messagesPerDayAtLeast: messagesPerDay
-        case .paidUsersAtLeast: paidUsers
-        case .mrrAtLeast: mrr
-        case .concurrentAtLeast: concurrent
-        case .phaseAtLeast: Double(phase)
-        case .churnAtMost: paidChurn
-        case .dbAtLeast: dbBytes
-        }
+    subscript(metric: ConditionMetric) -> Double {
+        get { values[metric.slot] }
+        set { values[metric.slot] = newValue }
     }
 }
 
 /// A `when`: metric thresholds that must all hold. An empty condition always holds.
-///
-/// The clauses are stored inline (a metric appears at most once, so nine fit), so that
-/// the engine evaluates conditions without touching the heap.
 public struct Condition: Sendable, Hashable, CustomStringConvertible {
     public struct Clause: Sendable, Hashable {
         public var metric: ConditionMetric
         public var threshold: Double
+
+        public init(metric: ConditionMetric, threshold: Double) {
+            self.metric = metric
+            self.threshold = threshold
+        }
     }
 
-    private var storage: InlineArray<9, Clause>
-    private var count: Int
+    /// The tested metrics and their thresholds, in the order they were written (each metric once).
+    public let clauses: [Clause]
 
     public static let always = Condition(clauses: [])
 
-    /// - Precondition: each metric appears at most once.
     public init(clauses: [Clause]) {
-        precondition(clauses.count <= 9 && Set(clauses.map(\.metric)).count == clauses.count)
-        storage = InlineArray(repeating: Clause(metric: .usersAtLeast, threshold: 0))
-        count = clauses.count
-        for (index, clause) in clauses.enumerated() { storage[index] = clause }
+        self.clauses = clauses
     }
 
-    /// The tested metrics and their thresholds, in the order they were written.
-    public var clauses: [Clause] { (0..<count).map { storage[$0] } }
-
-    @inline(__always)
-    public func holds(for inputs: ConditionInputs) -> Bool {
-        for index in 0..<count {
-            let clause = storage[index]
-            let value = inputs.value(of: clause.metric)
-            if clause.metric == .churnAtMost ? !(value <= clause.threshold) : !(value >= clause.threshold) { return false }
+    /// Whether every clause holds for `values`.
+    func holds(_ values: ConditionValues) -> Bool {
+        for clause in clauses {
+            let value = values[clause.metric]
+            if clause.metric.isUpperBound ? !(value <= clause.threshold) : !(value >= clause.threshold) { return false }
         }
         return true
     }
 
-    public static func == (lhs: Condition, rhs: Condition) -> Bool { lhs.clauses == rhs.clauses }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(clauses) }
-
     public var description: String {
-        count == 0 ? "always" : clauses.map { "\($0.metric.rawValue): \(NumberFormat.plain($0.threshold))" }
+        clauses.isEmpty ? "always" : clauses.map { "\($0.metric.rawValue): \(NumberFormat.plain($0.threshold))" }
             .joined(separator: ", ")
     }
 }
@@ -98,11 +97,12 @@ public struct YearMonth: Sendable, Hashable, Comparable, CustomStringConvertible
         self.month = month
     }
 
-    /// Parses `YYYY-MM`.
+    /// Parses `YYYY-MM` (years 1000–9999).
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month) else { return nil }
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month), year >= 1000 else { return nil }
         self.init(year: year, month: month)
     }
 
@@ -110,6 +110,9 @@ public struct YearMonth: Sendable, Hashable, Comparable, CustomStringConvertible
         let index = year * 12 + (month - 1) + months
         return YearMonth(year: index / 12, month: index % 12 + 1)
     }
+
+    /// Months from `other` to this month.
+    public func months(since other: YearMonth) -> Int { (year - other.year) * 12 + (month - other.month) }
 
     public var description: String {
         let monthText = month < 10 ? "0\(month)" : "\(month)"

@@ -7,10 +7,12 @@ public enum PlanPolicy: String, Sendable, CaseIterable {
 }
 
 /// `infrastructure.supabase`.
-public struct Supabase: Sendable, Hashable {
+public struct Supabase: Sendable {
     public var policy: PlanPolicy
     /// Plans in upgrade order; the plan never moves back up this list.
     public var plans: [SupabasePlan]
+    /// The compute catalog (§9); nil: compute is not modelled.
+    public var compute: ComputeCatalog?
 }
 
 /// A resource that a Supabase plan includes and may charge overage for.
@@ -19,103 +21,130 @@ public enum PlanResource: String, Sendable, CaseIterable, Hashable {
 
     /// The unit a quota and its overage rate are expressed in.
     public var unitName: String { self == .mau ? "MAU" : "GB" }
-}
 
-/// An optional value per metered resource (a plan's quotas or its overage rates).
-public struct ResourceValues: Sendable, Hashable {
-    public var db: Double?
-    public var egress: Double?
-    public var storage: Double?
-    public var mau: Double?
-
-    public init(db: Double? = nil, egress: Double? = nil, storage: Double? = nil, mau: Double? = nil) {
-        self.db = db
-        self.egress = egress
-        self.storage = storage
-        self.mau = mau
-    }
-
-    public subscript(resource: PlanResource) -> Double? {
-        get {
-            switch resource {
-            case .db: db
-            case .egress: egress
-            case .storage: storage
-            case .mau: mau
-            }
-        }
-        set {
-            switch resource {
-            case .db: db = newValue
-            case .egress: egress = newValue
-            case .storage: storage = newValue
-            case .mau: mau = newValue
-            }
+    /// The key of its overage rate under `overage`.
+    public var overageKey: String {
+        switch self {
+        case .db: "db_per_gb"
+        case .egress: "egress_per_gb"
+        case .storage: "storage_per_gb"
+        case .mau: "per_mau"
         }
     }
+
+    /// Position in ``allCases``.
+    public var index: Int { Self.allCases.firstIndex(of: self)! }
 }
 
 /// One Supabase plan (`infrastructure.supabase.plans[i]`).
-public struct SupabasePlan: Sendable, Hashable {
+public struct SupabasePlan: Sendable {
     public var name: String
     /// Dollars per month.
-    public var price: Double
-    /// Included quota per resource: bytes for db, egress and storage; accounts for MAU.
-    /// An absent resource is included up to 0.
-    public var included: ResourceValues
-    /// Dollars per unit over the quota (per GB = 10^9 bytes, or per MAU). Absent: free.
-    public var overage: ResourceValues
+    public var price: ParameterID
+    /// Included quota per resource (bytes for db, egress and storage; accounts for MAU), by
+    /// ``PlanResource/index``; nil: 0.
+    public var included: [ParameterID?]
+    /// Dollars per unit over the quota (per GB = 10^9 bytes, or per MAU), by resource; nil: free.
+    public var overage: [ParameterID?]
     /// The plan fits while the user count is below this; nil: always fits.
-    public var maxUsers: Double?
+    public var maxUsers: ParameterID?
     /// A plan that cannot exceed its quotas (the free plan).
     public var hasHardLimits: Bool
+}
 
-    /// Included quota of `resource` in its model unit (bytes or accounts).
-    public func quota(_ resource: PlanResource) -> Double { included[resource] ?? 0 }
+/// `infrastructure.supabase.compute` (MODEL.md §9).
+public struct ComputeCatalog: Sendable {
+    public var sizes: [ComputeSize]
+    /// Dollars taken off the primary's price on plans without hard limits, at most that price.
+    public var credit: ParameterID
+    public var maxCPUUtilisation: ParameterID
+    public var ramForCache: ParameterID
+    public var poolShare: ParameterID
+    public var readShare: ParameterID
+    public var replicaDiskPerGB: ParameterID
+
+    /// The most replicas any size may have.
+    public var maxReplicas: Int { sizes.map(\.maxReplicas).max() ?? 0 }
+}
+
+/// One compute size (`compute.sizes[i]`).
+public struct ComputeSize: Sendable {
+    public var name: String
+    /// Dollars per month per instance.
+    public var price: ParameterID
+    /// Effective cores at sustained load.
+    public var cpu: ParameterID
+    /// Bytes of memory.
+    public var ram: ParameterID
+    public var maxConnections: ParameterID
+    public var poolerClients: ParameterID
+    /// The largest database recommended; nil: no limit.
+    public var maxDB: ParameterID?
+    public var maxReplicas: Int
+    /// Hard-limited plans run on such sizes, and no other plan does.
+    public var isFreePlan: Bool
+}
+
+/// A capacity bound of §9 that an option can fail.
+public enum CapacityBound: String, Sendable, CaseIterable {
+    case cpu, ram, connections, clients, db
+
+    /// Bit of the bound in a breach mask.
+    var bit: Int { 1 << Self.allCases.firstIndex(of: self)! }
+
+    /// The bounds of a breach mask, in order.
+    static func bounds(in mask: Int) -> [CapacityBound] { allCases.filter { mask & $0.bit != 0 } }
+}
+
+/// `workload` (MODEL.md §9): how the product's queries load the database.
+public struct Workload: Sendable {
+    public var peakToMean: ParameterID
+    public var holdFactor: ParameterID
+    public var clientsPerConcurrentUser: ParameterID
+    public var hotMonths: ParameterID
+    public var engineFactor: ParameterID
+    public var queries: [WorkloadQuery]
+}
+
+/// One query of the workload (`workload.queries[i]`).
+public struct WorkloadQuery: Sendable {
+    public var name: String
+    public var per: QueryRate
+    public var count: ParameterID
+    public var time: QueryTime
+}
+
+/// A query's milliseconds per run: a constant, or a × max(rows(table), 1)^b.
+public enum QueryTime: Sendable {
+    case constant(ParameterID)
+    case growing(a: ParameterID, b: ParameterID, table: GrowthTable)
 }
 
 /// A third-party service (`infrastructure.services[i]`), paid while `when` holds.
-public struct Service: Sendable, Hashable {
+public struct Service: Sendable {
     public var name: String
-    /// Dollars per month.
-    public var monthly: Double
-    /// Dollars per account per month.
-    public var perUser: Double
+    public var monthly: ParameterID
+    public var perUser: ParameterID
     public var when: Condition
 }
 
 /// A role on the team (`team[i]`) and its headcount plan.
-public struct Role: Sendable, Hashable {
+public struct Role: Sendable {
     public var role: String
     /// Dollars per person per month, fully loaded.
-    public var monthlyCost: Double
+    public var monthlyCost: ParameterID
     /// The count is that of the last step whose `when` holds (0 if none).
     public var headcount: [HeadcountStep]
 }
 
-public struct HeadcountStep: Sendable, Hashable {
+public struct HeadcountStep: Sendable {
     public var when: Condition
-    /// People (fractions allowed for part-time).
-    public var count: Double
+    public var count: ParameterID
 }
 
 /// A compliance programme (`compliance[i]`): annual cost spread over the months `when` holds.
-public struct ComplianceCost: Sendable, Hashable {
+public struct ComplianceCost: Sendable {
     public var name: String
-    /// Dollars per year.
-    public var annual: Double
+    public var annual: ParameterID
     public var when: Condition
-}
-
-/// A growth phase (`phases[p]`).
-public struct Phase: Sendable, Hashable {
-    public var name: String
-    public var when: Condition
-}
-
-/// A dated action of the roadmap (`milestones[i]`): reported at the first month `when` holds.
-public struct Milestone: Sendable, Hashable {
-    public var name: String
-    public var when: Condition
-    public var action: String
 }

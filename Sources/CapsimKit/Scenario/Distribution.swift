@@ -1,4 +1,5 @@
 import Foundation
+import GSLKit
 
 /// A probability distribution given in place of a number (MODEL.md §8).
 ///
@@ -65,38 +66,22 @@ public enum Distribution: Sendable, Hashable {
     }
 }
 
-/// The range a parameter's values must lie in; Monte Carlo draws are clamped to it.
-public struct ValueRange: Sendable, Hashable, CustomStringConvertible {
-    public var lower: Double
-    public var upper: Double
-
-    /// A rate or share: [0, 1].
-    public static let rate = ValueRange(lower: 0, upper: 1)
-    /// A count, size or price: [0, ∞).
-    public static let nonNegative = ValueRange(lower: 0, upper: .infinity)
-
-    public func contains(_ value: Double) -> Bool { value >= lower && value <= upper }
-
-    public func clamp(_ value: Double) -> Double { Swift.min(Swift.max(value, lower), upper) }
-
-    public var description: String {
-        if upper == .infinity { return "at least \(NumberFormat.plain(lower))" }
-        return "between \(NumberFormat.plain(lower)) and \(NumberFormat.plain(upper))"
+extension Distribution {
+    /// The quantile function Q(p), 0 < p < 1 (MODEL.md §8): normal mean + z_p·sd, lognormal
+    /// e^(μ + z_p·σ), beta and PERT by `gsl_cdf_beta_Pinv`, uniform and triangular by their
+    /// inverse CDFs. Not clamped.
+    public func quantile(_ p: Double) -> Double {
+        switch self {
+        case let .normal(mean, sd): return mean + InverseCDF.standardNormal(p) * sd
+        case let .lognormal(mu, sigma): return exp(mu + InverseCDF.standardNormal(p) * sigma)
+        case let .beta(alpha, beta): return InverseCDF.beta(p, alpha, beta)
+        case let .uniform(min, max): return min + p * (max - min)
+        case let .triangular(a, c, b):
+            let split = (c - a) / (b - a)
+            return p < split ? a + ((b - a) * (c - a) * p).squareRoot() : b - ((b - a) * (b - c) * (1 - p)).squareRoot()
+        case let .pert(min, mode, max):
+            let (alpha, beta) = Distribution.pertShape(min: min, mode: mode, max: max)
+            return min + (max - min) * InverseCDF.beta(p, alpha, beta)
+        }
     }
-}
-
-/// A scenario parameter given as a distribution.
-public struct Uncertainty: Sendable {
-    /// The parameter's key path in the scenario, e.g. `tiers[1].churn`.
-    public var keyPath: String
-    public var distribution: Distribution
-    /// Draws are clamped to this range.
-    public var range: ValueRange
-    /// Writes a drawn value where the parameter goes in the scenario (a closure rather than a
-    /// key path: Monte Carlo writes every uncertain parameter of every run, and applying a key
-    /// path through an array subscript costs microseconds).
-    public var target: Target
-
-    /// Writes a value into a scenario.
-    public typealias Target = @Sendable (inout Scenario, Double) -> Void
 }

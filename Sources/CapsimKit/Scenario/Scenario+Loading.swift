@@ -1,13 +1,6 @@
 import Foundation
 
 extension Scenario {
-    /// The top-level keys of a scenario file.
-    static let topLevelKeys = [
-        "name", "description", "start", "horizon_months", "cash", "tiers", "conversion_rate", "users",
-        "acquisition", "usage", "payments", "marketing", "infrastructure", "team", "compliance",
-        "phases", "milestones", "monte_carlo", "check", "gates", "queries",
-    ]
-
     /// Loads, merges (`extends`, `overrides`) and validates a scenario file.
     /// - Throws: ``ScenarioError`` with every problem found, each naming file:line:column and key path.
     public static func load(path: String, overrides: [String] = []) throws(ScenarioError) -> Scenario {
@@ -17,327 +10,280 @@ extension Scenario {
 
     /// Validates a scenario tree (after `extends` and overrides) into a ``Scenario``.
     public static func decode(_ root: ConfigNode, sourcePath: String) throws(ScenarioError) -> Scenario {
-        var decoder = ScenarioDecoder()
-        let scenario = decoder.scenario(root, sourcePath: sourcePath)
+        guard root.entries != nil else {
+            throw ScenarioError(location: root.location, message: "a scenario must be a YAML mapping of keys, got \(root.kindName)")
+        }
+        var catalogProblems: [Diagnostic] = []
+        let resolved = PlanCatalog.resolve(root, diagnostics: &catalogProblems)
+        var decoder = TreeDecoder(phaseNames: Self.names(in: resolved["phases"], key: "name", fallback: "phase"),
+                                  tierNames: Self.names(in: resolved["tiers"], key: "name", fallback: "tier"))
+        decoder.diagnostics = catalogProblems
+        let tree = decoder.mapping(resolved, specs: ScenarioKeys.root, path: "", alias: "")
+        let scenario = tree.flatMap { decoder.scenario($0, sourcePath: sourcePath) }
         guard decoder.diagnostics.isEmpty, let scenario else {
             throw ScenarioError(decoder.diagnostics.sortedBySource())
         }
         return scenario
     }
+
+    /// The names of a list's entries, read before the rest (conditions name phases, `users` names tiers).
+    private static func names(in node: ConfigNode?, key: String, fallback: String) -> [String] {
+        guard case let .sequence(items)? = node?.value else { return [] }
+        return items.enumerated().map { index, item in
+            if case let .scalar(text, _)? = item[key]?.value { return text.trimmingCharacters(in: .whitespaces) }
+            return "\(fallback) \(index)"
+        }
+    }
 }
 
 extension [Diagnostic] {
-    /// Diagnostics ordered by file (first appearance), line and column.
+    /// Diagnostics ordered by file (first appearance), line and column, each once.
     func sortedBySource() -> [Diagnostic] {
         var fileRank: [String: Int] = [:]
         for diagnostic in self {
             if let file = diagnostic.location?.file, fileRank[file] == nil { fileRank[file] = fileRank.count }
         }
+        var seen: Set<Diagnostic> = []
         return enumerated().sorted { a, b in
             let keyA = (a.element.location.map { fileRank[$0.file]! } ?? -1, a.element.location?.line ?? 0,
                         a.element.location?.column ?? 0, a.offset)
             let keyB = (b.element.location.map { fileRank[$0.file]! } ?? -1, b.element.location?.line ?? 0,
                         b.element.location?.column ?? 0, b.offset)
             return keyA < keyB
-        }.map(\.element)
+        }.map(\.element).filter { seen.insert($0).inserted }
     }
 }
 
-extension ScenarioDecoder {
-    mutating func scenario(_ root: ConfigNode, sourcePath: String) -> Scenario? {
-        guard let top = mapping(root, at: "", known: Scenario.topLevelKeys,
-                                // (conversion_rate is reported missing where it is read)
-                                required: ["start", "tiers", "acquisition", "usage", "infrastructure", "phases"])
+extension TreeDecoder {
+    /// The typed scenario of a decoded tree, with the checks that span several keys.
+    mutating func scenario(_ top: DecodedMapping, sourcePath: String) -> Scenario? {
+        let name = top.text("name") ?? ((sourcePath as NSString).lastPathComponent as NSString).deletingPathExtension
+        guard case let .month(start)? = top["start"] else { return nil }
+        let horizon = top.integer("horizon_months") ?? 60
+        if start.adding(months: horizon).year > 9999 {
+            report(top.valueLocations["horizon_months"] ?? top.valueLocations["start"], "horizon_months",
+                   "the horizon ends in \(start.adding(months: horizon)), past year 9999; shorten it or start earlier")
+        }
+        let tierEntries = top.list("tiers")
+        let tiers = tierEntries.enumerated().compactMap { tier($1, index: $0, users: top.mapping("users")) }
+        checkShares(tiers, entries: tierEntries, at: top.valueLocations["tiers"])
+        // Sections with defaults always decode; a missing required one was reported.
+        let cash = top.mapping("cash")!, payments = top.mapping("payments")!, workload = top.mapping("workload")!
+        guard tiers.count == tierEntries.count, let conversion = top.parameter("conversion_rate"),
+              let waitlist = top.mapping("users")?.parameter("waitlist"),
+              let acquisition = top.mapping("acquisition"), let cac = acquisition.parameter("cac"),
+              let activation = acquisition.parameter("activation_rate"),
+              let usage = top.mapping("usage"), let stickiness = usage.parameter("stickiness"),
+              let infrastructure = top.mapping("infrastructure"), let supabaseNode = infrastructure.mapping("supabase")
         else { return nil }
-        let name = top["name"].map { string($0, at: "name") }
-            ?? ((sourcePath as NSString).lastPathComponent as NSString).deletingPathExtension
-        _ = top["description"].map { string($0, at: "description") }
 
-        var start = YearMonth(year: 2025, month: 1)
-        if let node = top["start"] {
-            let text = string(node, at: "start")
-            if let parsed = YearMonth(text) { start = parsed } else if !text.isEmpty {
-                report(node.location, "start", "expected a month as YYYY-MM (e.g. 2025-01), got '\(text)'")
-            }
+        let supabase = self.supabase(supabaseNode)
+        let phases = top.list("phases").map { entry in
+            Phase(name: entry.text("name") ?? "", when: entry.condition("when"),
+                  budget: entry.mapping("budget").map(statedRange),
+                  targets: (entry.mapping("targets")?.specs ?? []).compactMap { spec in
+                      entry.mapping("targets")?.mapping(spec.name).map { (spec.name, statedRange($0)) }
+                  })
         }
-        let horizon = top["horizon_months"].map { integer($0, at: "horizon_months", range: 1...1200) } ?? 60
-
-        // Phases come first: conditions elsewhere may name them.
-        let phaseNames = (top["phases"].map { list($0, at: "phases") } ?? []).enumerated().map { index, node in
-            if case let .scalar(text, _)? = node["name"]?.value { return text }
-            return "phase \(index)"
-        }
-        let phases = self.phases(top, phaseNames: phaseNames)
-        let tiers = self.tiers(top)
-        let initialCash = top["cash"].flatMap { mapping($0, at: "cash", known: ["initial"]) }
-            .map { parameter($0, "initial", default: 0, range: ValueRange(lower: -.infinity, upper: .infinity), target: { $0.initialCash = $1 }) } ?? 0
-        let conversionRate = parameter(top, "conversion_rate", default: nil, range: .rate, target: { $0.conversionRate = $1 })
-        let (initialUsers, waitlist) = self.initialUsers(top, tiers: tiers)
-        var tiersWithUsers = tiers
-        for index in tiersWithUsers.indices { tiersWithUsers[index].initialUsers = initialUsers[index] }
-
-        let acquisition = self.acquisition(top)
-        let usage = self.usage(top)
-        let payments = top["payments"].flatMap { mapping($0, at: "payments", known: ["percent", "fixed"]) }
-            .map { reader in
-                Payments(percent: parameter(reader, "percent", default: 0, range: .rate, target: { $0.payments.percent = $1 }),
-                         fixed: parameter(reader, "fixed", default: 0, range: .nonNegative, target: { $0.payments.fixed = $1 }))
-            } ?? Payments(percent: 0, fixed: 0)
-        let marketing = self.marketing(top, phaseNames: phaseNames)
-        let (supabase, services) = infrastructure(top, phaseNames: phaseNames)
-        let team = self.team(top, phaseNames: phaseNames)
-        let compliance = self.compliance(top, phaseNames: phaseNames)
-        let milestones = self.milestones(top, phaseNames: phaseNames)
-        let monteCarlo = top["monte_carlo"].flatMap { mapping($0, at: "monte_carlo", known: ["runs", "seed"]) }
-            .map { reader in
-                MonteCarloSettings(runs: reader["runs"].map { integer($0, at: reader.path("runs"), range: 1...10_000_000) } ?? 1000,
-                                   seed: UInt64(reader["seed"].map { integer($0, at: reader.path("seed"), range: 0...Int.max) } ?? 1))
-            }
-        let check = checkSettings(top)
-
         var scenario = Scenario(
-            name: name, sourcePath: sourcePath, start: start, horizonMonths: horizon, initialCash: initialCash,
-            tiers: tiersWithUsers, conversionRate: conversionRate, initialWaitlist: waitlist,
-            acquisition: acquisition, usage: usage, payments: payments, marketing: marketing,
-            supabase: supabase, services: services, team: team, compliance: compliance,
-            phases: phases, milestones: milestones, monteCarlo: monteCarlo, uncertainties: uncertainties,
-            check: check, gates: [])
-        if let queries = top["queries"].flatMap({ mapping($0, at: "queries", known: ["budget_ms"]) }), let budget = queries["budget_ms"] {
-            scenario.queryBudgetMs = number(budget, at: queries.path("budget_ms"), range: ValueRange(lower: 0.001, upper: .infinity))
-        }
-        // Gates name monthly columns and events, which exist once the rest is decoded.
-        scenario.gates = gates(top, metrics: MonthlyColumn.numeric(for: scenario).map(\.name),
-                               eventKeys: EventCatalog(scenario: scenario).keys, horizon: horizon)
-        return scenario
+            name: name, sourcePath: sourcePath, start: start, horizonMonths: horizon, parameters: parameters, tree: top,
+            cash: CashSettings(initial: cash.parameter("initial")!, floor: cash.parameter("floor")!,
+                               raiseLeadMonths: cash.integer("raise_lead_months")!),
+            tiers: tiers, conversionRate: conversion, initialWaitlist: waitlist,
+            acquisition: Acquisition(
+                marketSize: acquisition.parameter("market_size"), cac: cac,
+                referralRate: acquisition.parameter("referral_rate")!, waitlistConversion: acquisition.parameter("waitlist_conversion")!,
+                waitlistJoins: acquisition.parameter("waitlist_joins")!, activationRate: activation),
+            usage: Usage(
+                stickiness: stickiness, eventsPerMessage: usage.parameter("events_per_message")!,
+                eventsPerUser: usage.parameter("events_per_user")!, bytesPerMessage: usage.parameter("bytes_per_message")!,
+                rowsPerMessage: usage.parameter("rows_per_message")!, bytesPerEvent: usage.parameter("bytes_per_event")!,
+                bytesPerAccount: usage.parameter("bytes_per_account")!, baseDBBytes: usage.parameter("base_db_bytes")!,
+                storagePerAccount: usage.parameter("storage_per_account")!, egressPerMessage: usage.parameter("egress_per_message")!,
+                egressPerUser: usage.parameter("egress_per_user")!, peakConcurrency: usage.parameter("peak_concurrency")!,
+                costPerMessage: usage.parameter("cost_per_message")!, archiveAfterMonths: usage.integer("archive_after_months"),
+                archiveTo: ArchiveTarget(rawValue: usage.text("archive_to") ?? "") ?? .database,
+                messageChars: usage.parameter("message_chars")!),
+            payments: Payments(percent: payments.parameter("percent")!, fixed: payments.parameter("fixed")!),
+            marketing: top.list("marketing").compactMap { entry in
+                guard case let .phase(phase)? = entry["phase"], let spend = entry.parameter("spend") else { return nil }
+                return MarketingSpend(phase: phase, spend: spend)
+            },
+            supabase: supabase,
+            services: infrastructure.list("services").map { entry in
+                Service(name: entry.text("name") ?? "", monthly: entry.parameter("monthly")!, perUser: entry.parameter("per_user")!,
+                        when: entry.condition("when"))
+            },
+            team: top.list("team").compactMap { entry in
+                guard let cost = entry.parameter("monthly_cost") else { return nil }
+                return Role(role: entry.text("role") ?? "", monthlyCost: cost, headcount: entry.list("headcount").compactMap { step in
+                    step.parameter("count").map { HeadcountStep(when: step.condition("when"), count: $0) }
+                })
+            },
+            compliance: top.list("compliance").compactMap { entry in
+                entry.parameter("annual").map { ComplianceCost(name: entry.text("name") ?? "", annual: $0, when: entry.condition("when")) }
+            },
+            phases: phases,
+            milestones: top.list("milestones").map { entry in
+                Milestone(name: entry.text("name") ?? "", when: entry.condition("when"), action: entry.text("action") ?? "")
+            },
+            funding: top.list("funding").compactMap { entry in
+                entry.parameter("amount").map { FundingRound(name: entry.text("name") ?? "", amount: $0, when: entry.condition("when")) }
+            },
+            workload: Workload(
+                peakToMean: workload.parameter("peak_to_mean")!, holdFactor: workload.parameter("hold_factor")!,
+                clientsPerConcurrentUser: workload.parameter("clients_per_concurrent_user")!,
+                hotMonths: workload.parameter("hot_months")!, engineFactor: workload.parameter("engine_factor")!,
+                queries: workload.list("queries").compactMap(query)),
+            monteCarlo: top.isGiven("monte_carlo") ? top.mapping("monte_carlo").map {
+                MonteCarloSettings(runs: $0.integer("runs")!, seed: UInt64($0.integer("seed")!))
+            } : nil,
+            check: checkSettings(top.mapping("check")!),
+            gates: [],
+            queryBudgetMs: top.mapping("queries")!.parameter("budget_ms").map { parameters[$0].value } ?? 100)
+        guard diagnostics.isEmpty else { return nil }
+        scenario.parameters = parameters
+        let columns = ExportColumn.numeric(tierNames: tiers.map(\.name)).map(\.name)
+        checkColumns(top.mapping("check")!.mapping("metrics"), known: Scenario.checkedMetrics, what: "a baseline amount")
+        for entry in top.list("phases") { checkColumns(entry.mapping("targets"), known: columns, what: "a numeric monthly column") }
+        scenario.gates = gates(top.list("gates"), scenario: scenario, columns: columns)
+        return diagnostics.isEmpty ? scenario : nil
     }
 
-    // MARK: - Sections
+    // MARK: Tiers
 
-    private mutating func phases(_ top: MappingReader, phaseNames: [String]) -> [Phase] {
-        guard let node = top["phases"] else { return [Phase(name: "phase 0", when: .always)] }
-        let items = list(node, at: "phases")
-        if items.isEmpty, case .sequence = node.value {
-            report(node.location, "phases", "at least one phase is needed (phase 0)")
+    private mutating func tier(_ entry: DecodedMapping, index: Int, users: DecodedMapping?) -> Tier? {
+        guard let name = entry.text("name"), let price = entry.parameter("price"), let churn = entry.parameter("churn"),
+              let messages = entry.parameter("messages_per_active_day"),
+              let initial = users?.parameter(name) else { return nil }
+        let priceValue = parameters[price]
+        if index == 0, priceValue.distribution != nil || priceValue.value != 0 {
+            report(priceValue.location, entry.path("price"),
+                   "the first tier is the free tier and must have price 0, got \(priceValue.distribution == nil ? NumberFormat.plain(priceValue.value) : "a distribution"); list the free tier first")
+        } else if index > 0, priceValue.value == 0 {
+            report(priceValue.location, entry.path("price"), "only the first tier may be free (price 0); '\(name)' is tier \(index)")
         }
-        var seen: Set<String> = []
-        return items.enumerated().compactMap { index, item in
-            let path = "phases[\(index)]"
-            guard let reader = mapping(item, at: path, known: ["name", "when"], required: ["name"]) else { return nil }
-            let name = reader["name"].map { string($0, at: reader.path("name")) } ?? "phase \(index)"
-            if !seen.insert(name).inserted {
-                report(reader["name"]?.location, reader.path("name"), "duplicate phase name '\(name)'")
+        let share = entry.parameter("share")
+        if index == 0, let share {
+            report(parameters[share].location, entry.path("share"), "the free tier takes no share of conversions; remove 'share'")
+        }
+        return Tier(name: name, price: price, share: index == 0 ? nil : share, churn: churn, messagesPerActiveDay: messages,
+                    dailyQuota: entry.parameter("daily_quota"), initialUsers: initial)
+    }
+
+    /// Paid tiers' shares: each needed when there are several, and they sum to 1; one paid tier
+    /// without a share takes them all.
+    private mutating func checkShares(_ tiers: [Tier], entries: [DecodedMapping], at location: FileLocation?) {
+        guard tiers.count == entries.count, tiers.count > 1 else { return }
+        let paid = tiers.indices.dropFirst()
+        let missing = paid.filter { tiers[$0].share == nil }
+        if tiers.count > 2, !missing.isEmpty {
+            for index in missing {
+                report(entries[index].location, entries[index].path("share"),
+                       "missing required key 'share' (with several paid tiers, each needs its share of conversions)")
             }
-            return Phase(name: name, when: condition(reader["when"], at: reader.path("when"),
-                                                      phaseNames: phaseNames, allowsPhase: false))
+            return
+        }
+        guard missing.isEmpty else { return }
+        let total = paid.reduce(0.0) { $0 + parameters[tiers[$1].share!].value }
+        if abs(total - 1) > 1e-9 {
+            report(location, "tiers", "the shares of the paid tiers must sum to 1, got \(NumberFormat.readable(total))")
         }
     }
 
-    private mutating func tiers(_ top: MappingReader) -> [Tier] {
-        guard let node = top["tiers"] else { return [] }
-        let items = list(node, at: "tiers")
-        if items.isEmpty, case .sequence = node.value {
-            report(node.location, "tiers", "at least one tier is needed: the free tier first")
-        } else if items.count > TierValues.capacity {
-            report(node.location, "tiers", "at most \(TierValues.capacity) tiers are supported, got \(items.count)")
-            return []
+    // MARK: Supabase
+
+    private mutating func supabase(_ node: DecodedMapping?) -> Supabase {
+        guard let node else { return Supabase(policy: .thresholds, plans: [], compute: nil) }
+        let policy = PlanPolicy(rawValue: node.text("policy") ?? "") ?? .thresholds
+        let plans = node.list("plans").compactMap { entry -> SupabasePlan? in
+            guard let name = entry.text("name"), let price = entry.parameter("price") else { return nil }
+            let included = entry.mapping("included"), overage = entry.mapping("overage")
+            return SupabasePlan(name: name, price: price,
+                                included: PlanResource.allCases.map { included?.parameter($0.rawValue) },
+                                overage: PlanResource.allCases.map { overage?.parameter($0.overageKey) },
+                                maxUsers: entry.parameter("max_users"), hasHardLimits: entry.bool("hard_limits") ?? false)
         }
-        let paidCount = max(0, items.count - 1)
-        var tiers: [Tier] = []
-        var shareNodes: [ConfigNode] = []
-        for (index, item) in items.enumerated() {
-            let path = "tiers[\(index)]"
-            guard let reader = mapping(item, at: path, known: ["name", "price", "share", "churn", "messages_per_active_day", "daily_quota"],
-                                       required: ["name", "price"]) else { continue }
-            let name = reader["name"].map { string($0, at: reader.path("name")) } ?? "tier \(index)"
-            if tiers.contains(where: { $0.name == name }) {
-                report(reader["name"]?.location, reader.path("name"), "duplicate tier name '\(name)'")
-            }
-            let errorsBefore = diagnostics.count
-            let price = reader["price"].map {
-                parameter($0, at: reader.path("price"), range: .nonNegative, target: { $0.tiers[index].price = $1 })
-            } ?? 0
-            if diagnostics.count > errorsBefore {
-                // The price itself is invalid; the free-tier rules below would only repeat it.
-            } else if index == 0, price != 0, reader["price"] != nil {
-                report(reader["price"]?.location, reader.path("price"),
-                       "the first tier is the free tier and must have price 0, got \(NumberFormat.plain(price)); list the free tier first")
-            } else if index > 0, price == 0, reader["price"] != nil {
-                report(reader["price"]?.location, reader.path("price"),
-                       "only the first tier may be free (price 0); '\(name)' is tier \(index)")
-            }
-            var share = 0.0
-            if let shareNode = reader["share"] {
-                if index == 0 {
-                    report(shareNode.location, reader.path("share"), "the free tier takes no share of conversions; remove 'share'")
-                } else {
-                    share = number(shareNode, at: reader.path("share"), range: .rate)
-                    shareNodes.append(shareNode)
+        let entries = node.list("plans")
+        if policy == .thresholds, plans.count == entries.count {
+            // Every plan but the last needs max_users, strictly increasing: otherwise a plan
+            // could never be reached, or a product stay on Free forever.
+            var previous: Double?
+            for (index, plan) in plans.enumerated().dropLast() {
+                guard let maxUsers = self[plan.maxUsers] else {
+                    report(entries[index].location, entries[index].path("max_users"),
+                           "policy 'thresholds' moves to the next plan when N reaches max_users, and '\(plan.name)' has none: every plan but the last needs one (or use policy: cheapest)")
+                    continue
                 }
-            } else if index > 0 {
-                if paidCount == 1 { share = 1 } else {
-                    report(item.location, reader.path("share"), "missing required key 'share' (with several paid tiers, each needs its share of conversions)")
+                if let previous, maxUsers <= previous {
+                    report(parameters[plan.maxUsers!].location, entries[index].path("max_users"),
+                           "max_users must grow along the plans under policy 'thresholds': \(NumberFormat.plain(maxUsers)) is not above the previous plan's \(NumberFormat.plain(previous))")
                 }
-            }
-            let quota: Double? = reader["daily_quota"].map { number($0, at: reader.path("daily_quota"), range: .nonNegative) }
-            tiers.append(Tier(
-                name: name, price: price, share: share,
-                churn: parameter(reader, "churn", default: nil, range: .rate, target: { $0.tiers[index].churn = $1 }),
-                messagesPerActiveDay: parameter(reader, "messages_per_active_day", default: nil, range: .nonNegative,
-                                                target: { $0.tiers[index].messagesPerActiveDay = $1 }),
-                dailyQuota: quota, initialUsers: 0))
-        }
-        if paidCount > 0, shareNodes.count == paidCount {
-            let total = tiers.dropFirst().reduce(0) { $0 + $1.share }
-            if abs(total - 1) > 1e-9 {
-                report(node.location, "tiers", "the shares of the paid tiers must sum to 1, got \(NumberFormat.readable(total))")
+                previous = maxUsers
             }
         }
-        return tiers
+        let compute = node.mapping("compute").flatMap { computeCatalog($0, plans: plans, planEntries: entries) }
+        return Supabase(policy: policy, plans: plans, compute: compute)
     }
 
-    private mutating func initialUsers(_ top: MappingReader, tiers: [Tier]) -> ([Double], Double) {
-        var counts = Array(repeating: 0.0, count: tiers.count)
-        guard let node = top["users"],
-              let reader = mapping(node, at: "users", known: tiers.map(\.name) + ["waitlist"]) else { return (counts, 0) }
-        for (index, tier) in tiers.enumerated() {
-            if let value = reader[tier.name] {
-                counts[index] = parameter(value, at: reader.path(tier.name), range: .nonNegative,
-                                          target: { $0.tiers[index].initialUsers = $1 })
+    private subscript(id: ParameterID?) -> Double? { id.map { parameters[$0].value } }
+
+    private mutating func computeCatalog(_ node: DecodedMapping, plans: [SupabasePlan],
+                                         planEntries: [DecodedMapping]) -> ComputeCatalog? {
+        let sizes = node.list("sizes").compactMap { entry -> ComputeSize? in
+            guard let name = entry.text("name"), let price = entry.parameter("price"), let cpu = entry.parameter("cpu"),
+                  let ram = entry.parameter("ram"), let connections = entry.parameter("max_connections"),
+                  let clients = entry.parameter("pooler_clients") else { return nil }
+            return ComputeSize(name: name, price: price, cpu: cpu, ram: ram, maxConnections: connections, poolerClients: clients,
+                               maxDB: entry.parameter("max_db"), maxReplicas: entry.integer("max_replicas") ?? 0,
+                               isFreePlan: entry.bool("free_plan") ?? false)
+        }
+        guard sizes.count == node.list("sizes").count else { return nil }
+        for (plan, entry) in zip(plans, planEntries) {
+            if plan.hasHardLimits, !sizes.contains(where: \.isFreePlan) {
+                report(entry.location, entry.keyPath,
+                       "'\(plan.name)' has hard limits and runs only on a compute size with free_plan: true; the compute catalog has none")
+            } else if !plan.hasHardLimits, !sizes.contains(where: { !$0.isFreePlan }) {
+                report(entry.location, entry.keyPath,
+                       "'\(plan.name)' runs only on compute sizes without free_plan; every size of the catalog has free_plan: true")
             }
         }
-        let waitlist = parameter(reader, "waitlist", default: 0, range: .nonNegative, target: { $0.initialWaitlist = $1 })
-        return (counts, waitlist)
+        return ComputeCatalog(sizes: sizes, credit: node.parameter("credit")!, maxCPUUtilisation: node.parameter("max_cpu_utilisation")!,
+                              ramForCache: node.parameter("ram_for_cache")!, poolShare: node.parameter("pool_share")!,
+                              readShare: node.parameter("read_share")!, replicaDiskPerGB: node.parameter("replica_disk_per_gb")!)
     }
 
-    private mutating func acquisition(_ top: MappingReader) -> Acquisition {
-        var result = Acquisition(marketSize: nil, cac: 1, referralRate: 0, waitlistConversion: 0, waitlistJoins: 0, activationRate: 1)
-        guard let node = top["acquisition"],
-              let reader = mapping(node, at: "acquisition",
-                                   known: ["market_size", "cac", "referral_rate", "waitlist_conversion", "waitlist_joins", "activation_rate"],
-                                   required: ["cac", "activation_rate"]) else { return result }
-        if let market = reader["market_size"] {
-            result.marketSize = parameter(market, at: reader.path("market_size"), range: ValueRange(lower: 1, upper: .infinity),
-                                          target: { $0.acquisition.marketSize = $1 })
+    private func query(_ entry: DecodedMapping) -> WorkloadQuery? {
+        guard let name = entry.text("name"), let per = entry.text("per").flatMap(QueryRate.init), let count = entry.parameter("count")
+        else { return nil }
+        let time: QueryTime
+        if let constant = entry.parameter("ms") {
+            time = .constant(constant)
+        } else if let fit = entry.mapping("ms"), let a = fit.parameter("a"), let b = fit.parameter("b"),
+                  let table = fit.text("table").flatMap(GrowthTable.init) {
+            time = .growing(a: a, b: b, table: table)
+        } else {
+            return nil
         }
-        if let cac = reader["cac"] {
-            result.cac = parameter(cac, at: reader.path("cac"), range: ValueRange(lower: 0.01, upper: .infinity), target: { $0.acquisition.cac = $1 })
-        }
-        result.referralRate = parameter(reader, "referral_rate", default: 0, range: .rate, target: { $0.acquisition.referralRate = $1 })
-        result.waitlistConversion = parameter(reader, "waitlist_conversion", default: 0, range: .rate,
-                                              target: { $0.acquisition.waitlistConversion = $1 })
-        result.waitlistJoins = parameter(reader, "waitlist_joins", default: 0, range: .nonNegative, target: { $0.acquisition.waitlistJoins = $1 })
-        if let activation = reader["activation_rate"] {
-            result.activationRate = parameter(activation, at: reader.path("activation_rate"), range: .rate,
-                                              target: { $0.acquisition.activationRate = $1 })
-        }
-        return result
+        return WorkloadQuery(name: name, per: per, count: count, time: time)
     }
 
-    private mutating func usage(_ top: MappingReader) -> Usage {
-        let keys = ["stickiness", "events_per_message", "events_per_user", "bytes_per_message", "bytes_per_event",
-                    "bytes_per_account", "base_db_bytes", "storage_per_account", "egress_per_message", "egress_per_user",
-                    "peak_concurrency", "cost_per_message", "archive_after_months", "archive_to", "message_chars"]
-        var usage = Usage(stickiness: 0, eventsPerMessage: 0, eventsPerUser: 0, bytesPerMessage: 0, bytesPerEvent: 0,
-                          bytesPerAccount: 0, baseDBBytes: 0, storagePerAccount: 0, egressPerMessage: 0, egressPerUser: 0,
-                          peakConcurrency: 0, costPerMessage: 0, archiveAfterMonths: nil, archiveTo: .database, messageChars: 300)
-        guard let node = top["usage"], let reader = mapping(node, at: "usage", known: keys, required: ["stickiness"]) else {
-            return usage
-        }
-        func value(_ key: String, _ range: ValueRange = .nonNegative, _ unit: ValueUnit = .number,
-                   default defaultValue: Double = 0, _ target: @escaping Uncertainty.Target) -> Double {
-            parameter(reader, key, default: defaultValue, range: range, unit: unit, target: target)
-        }
-        if let stickiness = reader["stickiness"] {
-            usage.stickiness = parameter(stickiness, at: reader.path("stickiness"), range: .rate, target: { $0.usage.stickiness = $1 })
-        }
-        usage.eventsPerMessage = value("events_per_message", .nonNegative, .number) { $0.usage.eventsPerMessage = $1 }
-        usage.eventsPerUser = value("events_per_user", .nonNegative, .number) { $0.usage.eventsPerUser = $1 }
-        usage.bytesPerMessage = value("bytes_per_message", .nonNegative, .size) { $0.usage.bytesPerMessage = $1 }
-        usage.bytesPerEvent = value("bytes_per_event", .nonNegative, .size) { $0.usage.bytesPerEvent = $1 }
-        usage.bytesPerAccount = value("bytes_per_account", .nonNegative, .size) { $0.usage.bytesPerAccount = $1 }
-        usage.baseDBBytes = value("base_db_bytes", .nonNegative, .size) { $0.usage.baseDBBytes = $1 }
-        usage.storagePerAccount = value("storage_per_account", .nonNegative, .size) { $0.usage.storagePerAccount = $1 }
-        usage.egressPerMessage = value("egress_per_message", .nonNegative, .size) { $0.usage.egressPerMessage = $1 }
-        usage.egressPerUser = value("egress_per_user", .nonNegative, .size) { $0.usage.egressPerUser = $1 }
-        usage.peakConcurrency = value("peak_concurrency", .rate, .number) { $0.usage.peakConcurrency = $1 }
-        usage.costPerMessage = value("cost_per_message", .nonNegative, .number) { $0.usage.costPerMessage = $1 }
-        usage.messageChars = value("message_chars", ValueRange(lower: 1, upper: .infinity), .number, default: 300) {
-            $0.usage.messageChars = $1
-        }
-        usage.archiveAfterMonths = reader["archive_after_months"].map {
-            integer($0, at: reader.path("archive_after_months"), range: 1...1200)
-        }
-        if let target = reader["archive_to"] {
-            let text = string(target, at: reader.path("archive_to"))
-            if let parsed = ArchiveTarget(rawValue: text) { usage.archiveTo = parsed } else {
-                report(target.location, reader.path("archive_to"),
-                       "expected one of \(ArchiveTarget.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
-            }
-        }
-        return usage
+    private func statedRange(_ node: DecodedMapping) -> StatedRange {
+        StatedRange(min: self[node.parameter("min")], max: self[node.parameter("max")])
     }
 
-    private mutating func marketing(_ top: MappingReader, phaseNames: [String]) -> [MarketingSpend] {
-        guard let node = top["marketing"] else { return [] }
-        var spends: [MarketingSpend] = []
-        for (index, item) in list(node, at: "marketing").enumerated() {
-            let path = "marketing[\(index)]"
-            guard let reader = mapping(item, at: path, known: ["phase", "spend"], required: ["phase", "spend"]),
-                  let phaseNode = reader["phase"],
-                  let phase = phaseIndex(phaseNode, at: reader.path("phase"), phaseNames: phaseNames) else { continue }
-            if spends.contains(where: { $0.phase == phase }) {
-                report(phaseNode.location, reader.path("phase"), "phase \(phase) already has a marketing spend")
-            }
-            let spend = reader["spend"].map {
-                parameter($0, at: reader.path("spend"), range: .nonNegative, target: { $0.marketing[index].spend = $1 })
-            } ?? 0
-            spends.append(MarketingSpend(phase: phase, spend: spend))
+    /// Reports keys of a column map that are not among `known`.
+    private mutating func checkColumns(_ node: DecodedMapping?, known: [String], what: String) {
+        guard let node else { return }
+        for spec in node.specs where !known.contains(spec.name) {
+            var message = "'\(spec.name)' is not \(what)"
+            if let suggestion = Suggestion.nearest(to: spec.name, in: known) { message += "; did you mean '\(suggestion)'?" }
+            report(node.keyLocations[spec.name], node.path(spec.name), message + " (one of \(Self.list(known)))")
         }
-        // Kept in file order so that the key paths of uncertainties stay valid; lookups search by phase.
-        return spends
     }
+}
 
-    private mutating func team(_ top: MappingReader, phaseNames: [String]) -> [Role] {
-        guard let node = top["team"] else { return [] }
-        return list(node, at: "team").enumerated().compactMap { index, item in
-            let path = "team[\(index)]"
-            guard let reader = mapping(item, at: path, known: ["role", "monthly_cost", "headcount"],
-                                       required: ["role", "headcount"]) else { return nil }
-            let steps = reader["headcount"].map { list($0, at: reader.path("headcount")) } ?? []
-            let headcount: [HeadcountStep] = steps.enumerated().compactMap { stepIndex, step in
-                let stepPath = "\(path).headcount[\(stepIndex)]"
-                guard let stepReader = mapping(step, at: stepPath, known: ["when", "count"], required: ["count"]) else { return nil }
-                return HeadcountStep(
-                    when: condition(stepReader["when"], at: stepReader.path("when"), phaseNames: phaseNames),
-                    count: stepReader["count"].map { number($0, at: stepReader.path("count"), range: .nonNegative) } ?? 0)
-            }
-            return Role(role: reader["role"].map { string($0, at: reader.path("role")) } ?? "",
-                        monthlyCost: parameter(reader, "monthly_cost", default: nil, range: .nonNegative,
-                                               target: { $0.team[index].monthlyCost = $1 }),
-                        headcount: headcount)
-        }
-    }
-
-    private mutating func compliance(_ top: MappingReader, phaseNames: [String]) -> [ComplianceCost] {
-        guard let node = top["compliance"] else { return [] }
-        return list(node, at: "compliance").enumerated().compactMap { index, item in
-            guard let reader = mapping(item, at: "compliance[\(index)]", known: ["name", "annual", "when"],
-                                       required: ["name"]) else { return nil }
-            return ComplianceCost(name: reader["name"].map { string($0, at: reader.path("name")) } ?? "",
-                                  annual: parameter(reader, "annual", default: nil, range: .nonNegative,
-                                                    target: { $0.compliance[index].annual = $1 }),
-                                  when: condition(reader["when"], at: reader.path("when"), phaseNames: phaseNames))
-        }
-    }
-
-    private mutating func milestones(_ top: MappingReader, phaseNames: [String]) -> [Milestone] {
-        guard let node = top["milestones"] else { return [] }
-        return list(node, at: "milestones").enumerated().compactMap { index, item in
-            guard let reader = mapping(item, at: "milestones[\(index)]", known: ["name", "when", "action"],
-                                       required: ["name"]) else { return nil }
-            return Milestone(name: reader["name"].map { string($0, at: reader.path("name")) } ?? "",
-                             when: condition(reader["when"], at: reader.path("when"), phaseNames: phaseNames),
-                             action: reader["action"].map { string($0, at: reader.path("action")) } ?? "")
-        }
-    }
+extension Scenario {
+    /// The monthly figures a baseline records and a tolerance can name.
+    public static let checkedMetrics = ["total_cost_usd", "infra_usd", "team_usd", "mrr_usd", "compute_usd", "supabase_usd", "cash_usd"]
 }

@@ -1,8 +1,10 @@
-/// A validated scenario: everything the model of `docs/model.md` needs, in model units.
+/// A validated scenario: the structure of the model of docs/model.md (tiers, phases, plans,
+/// conditions…) and its parameters.
 ///
-/// Money is US dollars, sizes are bytes, rates are fractions per month. A parameter that
-/// the file gives as a distribution holds the distribution's mean here (deterministic mode)
-/// and is listed in ``uncertainties`` for Monte Carlo.
+/// Every number is a ``Parameter`` of ``parameters``, referred to by ``ParameterID``: the
+/// deterministic projection reads their values (a distribution's mean), Monte Carlo draws
+/// the uncertain ones, sensitivity and calibration move some. Money is US dollars, sizes are
+/// bytes, rates are fractions per month.
 public struct Scenario: Sendable {
     /// A display name (the file's `name`, else its file name).
     public var name: String
@@ -12,18 +14,22 @@ public struct Scenario: Sendable {
     public var start: YearMonth
     /// H: months simulated after month 0 (outputs have H+1 rows).
     public var horizonMonths: Int
-    /// cash(0), dollars.
-    public var initialCash: Double
+    /// Every number of the scenario.
+    public var parameters: ParameterTable
+    /// The file as its declarations read it (for the resolved scenario's JSON).
+    public let tree: DecodedMapping
+
+    public var cash: CashSettings
     /// Subscription tiers in file order; the first is the free tier.
     public var tiers: [Tier]
-    /// Share of retained free users converting to a paid tier each month.
-    public var conversionRate: Double
+    /// Share of retained free accounts converting to a paid tier each month.
+    public var conversionRate: ParameterID
     /// W(0): people on the waitlist at month 0.
-    public var initialWaitlist: Double
+    public var initialWaitlist: ParameterID
     public var acquisition: Acquisition
     public var usage: Usage
     public var payments: Payments
-    /// Marketing spend per phase, sorted by phase.
+    /// Marketing spend per phase, in file order.
     public var marketing: [MarketingSpend]
     public var supabase: Supabase
     public var services: [Service]
@@ -32,60 +38,88 @@ public struct Scenario: Sendable {
     /// Growth phases, phase 0 first.
     public var phases: [Phase]
     public var milestones: [Milestone]
+    public var funding: [FundingRound]
+    public var workload: Workload
     /// `monte_carlo`: runs and seed; nil when the scenario does not ask for Monte Carlo.
     public var monteCarlo: MonteCarloSettings?
-    /// Parameters given as distributions, in file order.
-    public var uncertainties: [Uncertainty]
     /// `check:`: tolerances of `capsim check`.
     public var check: CheckSettings
     /// `gates:`: limits `capsim check` enforces.
     public var gates: [Gate]
-    /// `queries.budget_ms`: the latency a query may take at a month's full size (default 100 ms).
-    public var queryBudgetMs: Double = 100
+    /// `queries.budget_ms`: the latency a query may take at a month's full size.
+    public var queryBudgetMs: Double
+
+    /// The deterministic value of a parameter.
+    public subscript(id: ParameterID) -> Double { parameters[id].value }
+
+    /// The deterministic value of an optional parameter.
+    public subscript(id: ParameterID?) -> Double? { id.map { parameters[$0].value } }
 
     /// Monte Carlo settings to use when Monte Carlo is needed: the scenario's, else 1,000 runs with seed 1.
     public var monteCarloOrDefault: MonteCarloSettings { monteCarlo ?? MonteCarloSettings(runs: 1000, seed: 1) }
 
+    /// The parameters given as distributions, in file order.
+    public var uncertainties: [ParameterID] { parameters.uncertain }
+
     /// Indices of the paid tiers (all but the first).
     public var paidTierIndices: Range<Int> { 1..<tiers.count }
-}
 
-/// A subscription tier (`tiers[i]`).
-public struct Tier: Sendable, Hashable {
-    public var name: String
-    /// Monthly price, dollars (0 for the free tier).
-    public var price: Double
-    /// Share of each month's conversions that choose this tier (paid tiers; 0 for the free tier).
-    public var share: Double
-    /// Share of the tier's accounts lost each month.
-    public var churn: Double
-    /// Messages an active user of this tier would send per day without a quota.
-    public var messagesPerActiveDay: Double
-    /// Messages per day the tier allows; nil for unlimited.
-    public var dailyQuota: Double?
-    /// U_i(0): accounts on this tier at month 0.
-    public var initialUsers: Double
+    /// Messages an active account of tier `tier` sends per day: messages_per_active_day, capped
+    /// by the daily quota.
+    public func effectiveMessagesPerActiveDay(tier: Int) -> Double {
+        let messages = self[tiers[tier].messagesPerActiveDay]
+        return self[tiers[tier].dailyQuota].map { min(messages, $0) } ?? messages
+    }
 
-    /// Messages an active user actually sends per day: min(messages_per_active_day, daily_quota).
-    public var effectiveMessagesPerActiveDay: Double {
-        dailyQuota.map { min(messagesPerActiveDay, $0) } ?? messagesPerActiveDay
+    /// Fixes a parameter to a known value (a measurement): no longer a distribution.
+    public mutating func set(_ id: ParameterID, to value: Double) {
+        parameters[id].value = value
+        parameters[id].distribution = nil
+    }
+
+    /// The scenario with other parameter values (the same structure): each parameter's
+    /// deterministic value becomes `values[id]`.
+    public func with(values: [Double]) -> Scenario {
+        precondition(values.count == parameters.count, "values of another scenario")
+        var copy = self
+        for index in values.indices { copy.parameters[ParameterID(index: index)].value = values[index] }
+        return copy
     }
 }
 
+/// `cash`: the starting balance, the floor, and how early to raise (§10).
+public struct CashSettings: Sendable {
+    public var initial: ParameterID
+    public var floor: ParameterID
+    public var raiseLeadMonths: Int
+}
+
+/// A subscription tier (`tiers[i]`).
+public struct Tier: Sendable {
+    public var name: String
+    /// Dollars per account per month (0 for the free tier).
+    public var price: ParameterID
+    /// Share of each month's conversions that choose this tier (paid tiers; nil for the free tier).
+    public var share: ParameterID?
+    /// Share of the tier's accounts lost each month.
+    public var churn: ParameterID
+    /// Messages an active account of this tier would send per day without a quota.
+    public var messagesPerActiveDay: ParameterID
+    /// Messages per day the tier allows; nil for unlimited.
+    public var dailyQuota: ParameterID?
+    /// U_i(0): accounts on this tier at month 0 (`users.<name>`).
+    public var initialUsers: ParameterID
+}
+
 /// How accounts arrive (`acquisition`).
-public struct Acquisition: Sendable, Hashable {
-    /// Addressable accounts; signups slow as cumulative signups approach it. nil: no saturation.
-    public var marketSize: Double?
-    /// Dollars of marketing spend per paid signup.
-    public var cac: Double
-    /// Organic signups per existing account per month.
-    public var referralRate: Double
-    /// Share of the waitlist that signs up each month.
-    public var waitlistConversion: Double
-    /// People joining the waitlist each month.
-    public var waitlistJoins: Double
-    /// Share of signups that become accounts.
-    public var activationRate: Double
+public struct Acquisition: Sendable {
+    /// Addressable accounts; nil: no saturation.
+    public var marketSize: ParameterID?
+    public var cac: ParameterID
+    public var referralRate: ParameterID
+    public var waitlistConversion: ParameterID
+    public var waitlistJoins: ParameterID
+    public var activationRate: ParameterID
 }
 
 /// Where archived data goes (`usage.archive_to`).
@@ -93,60 +127,91 @@ public enum ArchiveTarget: String, Sendable, CaseIterable {
     case database, storage, delete
 }
 
-/// Usage and data sizes per account and per message (`usage`).
-public struct Usage: Sendable, Hashable {
-    /// DAU/MAU: share of accounts active on a given day.
-    public var stickiness: Double
-    public var eventsPerMessage: Double
-    /// Analytics events per account per month.
-    public var eventsPerUser: Double
-    /// Bytes stored per message, indexes included.
-    public var bytesPerMessage: Double
-    public var bytesPerEvent: Double
-    /// Bytes per account ever created (profile, settings, auth row).
-    public var bytesPerAccount: Double
-    /// Database bytes before any account exists.
-    public var baseDBBytes: Double
-    /// File-storage bytes per account ever created.
-    public var storagePerAccount: Double
-    public var egressPerMessage: Double
-    /// Egress bytes per account per month.
-    public var egressPerUser: Double
-    /// Share of daily active users online at the peak moment.
-    public var peakConcurrency: Double
-    /// Variable cost per message (model/API calls), dollars.
-    public var costPerMessage: Double
+/// Usage and data sizes (`usage`).
+public struct Usage: Sendable {
+    public var stickiness: ParameterID
+    public var eventsPerMessage: ParameterID
+    public var eventsPerUser: ParameterID
+    public var bytesPerMessage: ParameterID
+    public var rowsPerMessage: ParameterID
+    public var bytesPerEvent: ParameterID
+    public var bytesPerAccount: ParameterID
+    public var baseDBBytes: ParameterID
+    public var storagePerAccount: ParameterID
+    public var egressPerMessage: ParameterID
+    public var egressPerUser: ParameterID
+    public var peakConcurrency: ParameterID
+    public var costPerMessage: ParameterID
     /// A: months after which a month's data leaves the live tables; nil keeps everything live.
     public var archiveAfterMonths: Int?
     public var archiveTo: ArchiveTarget
-    /// Mean characters of message content (synthetic data only; never used by the projection).
-    public var messageChars: Double
+    /// Mean characters of message content (synthetic data only).
+    public var messageChars: ParameterID
 }
 
-/// Card processing fees (`payments`): percent of each charge plus a fixed amount.
-public struct Payments: Sendable, Hashable {
-    /// Fraction of each charge, e.g. 0.029.
-    public var percent: Double
-    /// Dollars per charge.
-    public var fixed: Double
+/// Card processing fees (`payments`).
+public struct Payments: Sendable {
+    public var percent: ParameterID
+    public var fixed: ParameterID
 }
 
 /// `marketing[i]`: spend per month while the previous month's phase is `phase`.
-public struct MarketingSpend: Sendable, Hashable {
+public struct MarketingSpend: Sendable {
     public var phase: Int
-    /// Dollars per month.
-    public var spend: Double
+    public var spend: ParameterID
 }
 
 /// `monte_carlo`: defaults for `capsim run --runs/--seed`.
 public struct MonteCarloSettings: Sendable, Hashable {
-    /// Runs to simulate.
     public var runs: Int
-    /// Seed of run 0's random stream; run r's stream depends only on (seed, r).
+    /// Run r's random stream depends only on (seed, r).
     public var seed: UInt64
 
     public init(runs: Int, seed: UInt64) {
         self.runs = runs
         self.seed = seed
     }
+}
+
+/// A growth phase (`phases[p]`) and what the roadmap states for it.
+public struct Phase: Sendable {
+    public var name: String
+    public var when: Condition
+    /// The monthly total cost the roadmap budgets for the phase.
+    public var budget: StatedRange?
+    /// What the roadmap promises: a range per monthly column (`mrr_usd`, `users_total`, …).
+    public var targets: [(column: String, range: StatedRange)]
+}
+
+/// A range a plan states (`{min, max}`; either may be absent).
+public struct StatedRange: Sendable, Hashable {
+    public var min: Double?
+    public var max: Double?
+
+    public func contains(_ value: Double) -> Bool {
+        (min.map { value >= $0 } ?? true) && (max.map { value <= $0 } ?? true)
+    }
+
+    public var description: String {
+        switch (min, max) {
+        case let (low?, high?): "\(NumberFormat.significant(low))–\(NumberFormat.significant(high))"
+        case let (low?, nil): "≥ \(NumberFormat.significant(low))"
+        case let (nil, high?): "≤ \(NumberFormat.significant(high))"
+        case (nil, nil): "any"
+        }
+    }
+}
+
+/// A dated action of the roadmap (`milestones[i]`): reported at the first month `when` holds.
+public struct Milestone: Sendable {
+    public var name: String
+    public var when: Condition
+    public var action: String
+}
+
+/// A funding round (`funding[i]`): received once, in the first month t ≥ 1 its `when` holds.
+public struct FundingRound: Sendable {
+    public var name: String
+    public var amount: ParameterID
+    public var when: Condition
 }

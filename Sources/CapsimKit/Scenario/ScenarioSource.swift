@@ -3,8 +3,13 @@ import Yams
 
 /// Reads scenario files into ``ConfigNode`` trees: YAML parsing, `extends` and `--set` overrides.
 public enum ScenarioSource {
-    /// Reads `path`, follows its `extends` chain (maps merge, lists replace) and applies
-    /// the `overrides` (`path.to.key=value`, in order).
+    /// The most values a file may expand to. YAML aliases repeat a node wherever they appear,
+    /// so a few lines can stand for billions of values ("billion laughs"); a real scenario has
+    /// a few thousand.
+    public static let maximumNodes = 200_000
+
+    /// Reads `path`, follows its `extends` chain (MODEL.md "Overrides") and applies the
+    /// `overrides` (`path.to.key=value`, in order).
     public static func load(path: String, overrides: [String] = []) throws(ScenarioError) -> ConfigNode {
         var root = try loadFile(path: path, chain: [])
         for (index, override) in overrides.enumerated() {
@@ -21,7 +26,7 @@ public enum ScenarioSource {
         func location(_ mark: Mark?) -> FileLocation {
             let line = mark?.line ?? 1
             let text = line - 1 < lines.count && line >= 1 ? lines[line - 1] : ""
-            return FileLocation(file: file, line: line, column: mark?.column ?? 1, lineText: text)
+            return FileLocation(file: file, line: line, column: mark?.column ?? 1, lineText: String(text.prefix(200)))
         }
         let node: Node?
         do {
@@ -34,7 +39,8 @@ public enum ScenarioSource {
         guard let node else {
             throw ScenarioError(location: location(nil), message: "the file is empty; a scenario is a YAML mapping")
         }
-        return try convert(node, location: location)
+        var budget = maximumNodes
+        return try convert(node, location: location, budget: &budget)
     }
 
     // MARK: - Files and `extends`
@@ -42,17 +48,16 @@ public enum ScenarioSource {
     private static func loadFile(path: String, chain: [String]) throws(ScenarioError) -> ConfigNode {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.read(path)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "it is not readable UTF-8 text" : "no such file"
-            throw ScenarioError(location: nil, message: "cannot read scenario file '\(path)': \(reason)")
+            throw ScenarioError(location: nil, message: "cannot read scenario file '\(path)': \(error.reason)")
         }
         let root = try parse(yaml: text, file: path)
         guard root.entries != nil else {
             throw ScenarioError(location: root.location, message: "a scenario must be a YAML mapping of keys, got \(root.kindName)")
         }
         guard let parentNode = root["extends"] else { return root }
-        guard case let .scalar(parentName, _) = parentNode.value, !parentNode.isNull else {
+        guard case let .scalar(parentName, _) = parentNode.value, !parentNode.isNull, !parentName.isEmpty else {
             throw ScenarioError(location: parentNode.location, keyPath: "extends",
                                 message: "expected the path of another scenario file, got \(parentNode.kindName)")
         }
@@ -69,13 +74,16 @@ public enum ScenarioSource {
         do {
             parent = try loadFile(path: parentPath, chain: chain + [key])
         } catch {
+            // A file that cannot be read is reported where `extends` names it.
             if error.diagnostics.count == 1, error.diagnostics[0].location == nil {
-                throw ScenarioError(location: parentNode.location, keyPath: "extends",
-                                    message: error.diagnostics[0].message)
+                throw ScenarioError(location: parentNode.location, keyPath: "extends", message: error.diagnostics[0].message)
             }
             throw error
         }
-        return parent.merged(with: root.removing(key: "extends"))
+        var diagnostics: [Diagnostic] = []
+        let merged = ConfigNode.mergeScenarios(parent, root.removing(key: "extends"), diagnostics: &diagnostics)
+        guard diagnostics.isEmpty else { throw ScenarioError(diagnostics.sortedBySource()) }
+        return merged
     }
 
     private static func canonical(_ path: String) -> String {
@@ -84,7 +92,13 @@ public enum ScenarioSource {
 
     // MARK: - YAML to ConfigNode
 
-    private static func convert(_ node: Node, location: (Mark?) -> FileLocation) throws(ScenarioError) -> ConfigNode {
+    private static func convert(_ node: Node, location: (Mark?) -> FileLocation,
+                                budget: inout Int) throws(ScenarioError) -> ConfigNode {
+        budget -= 1
+        guard budget >= 0 else {
+            throw ScenarioError(location: location(node.mark),
+                                message: "the file expands to more than \(maximumNodes) values (YAML anchors and aliases repeat what they name); a scenario needs far fewer")
+        }
         switch node {
         case let .scalar(scalar):
             let plain = scalar.style == .plain || scalar.style == .any
@@ -93,20 +107,20 @@ public enum ScenarioSource {
             var entries: [ConfigNode.Entry] = []
             for (key, value) in mapping {
                 guard case let .scalar(keyScalar) = key else {
-                    throw ScenarioError(location: location(key.mark), message: "mapping keys must be plain names")
+                    throw ScenarioError(location: location(key.mark), message: "mapping keys must be plain names, got a \(key.isMapping ? "mapping" : "list")")
                 }
                 entries.append(.init(key: keyScalar.string, keyLocation: location(keyScalar.mark),
-                                     value: try convert(value, location: location)))
+                                     value: try convert(value, location: location, budget: &budget)))
             }
             return ConfigNode(value: .mapping(entries), location: location(mapping.mark))
         case let .sequence(sequence):
             var items: [ConfigNode] = []
             for item in sequence {
-                items.append(try convert(item, location: location))
+                items.append(try convert(item, location: location, budget: &budget))
             }
             return ConfigNode(value: .sequence(items), location: location(sequence.mark))
         case let .alias(alias):
-            throw ScenarioError(location: location(alias.mark), message: "YAML aliases are not supported in scenarios")
+            throw ScenarioError(location: location(alias.mark), message: "an unresolved YAML alias")
         }
     }
 
@@ -120,8 +134,17 @@ public enum ScenarioSource {
         case let .duplicatedKeysInMapping(duplicates, context):
             return ScenarioError(location: location(context.mark),
                                  message: "duplicate key\(duplicates.count > 1 ? "s" : "") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping")
+        case let .reader(problem, _, _, _):
+            return ScenarioError(location: location(nil), message: "cannot read the YAML text: \(problem)")
         default:
-            return ScenarioError(location: location(nil), message: "invalid YAML: \(error)")
+            return ScenarioError(location: location(nil), message: "invalid YAML")
         }
+    }
+}
+
+private extension Node {
+    var isMapping: Bool {
+        if case .mapping = self { return true }
+        return false
     }
 }

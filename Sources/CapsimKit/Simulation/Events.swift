@@ -6,10 +6,20 @@ public enum EventKind: Sendable, Hashable {
     case milestoneReached(index: Int)
     /// The Supabase plan moves up to plan `plan`.
     case planChanged(to: Int)
-    /// Usage first exceeds a quota of hard-limited plan `plan`.
+    /// Usage first exceeds a quota of hard-limited plan `plan`, whether or not it is in force.
     case limitBreached(plan: Int, resource: PlanResource)
-    /// Cash first falls below zero.
-    case cashBelowZero
+    /// The plan in force is hard-limited and usage is over one of its quotas.
+    case planOverLimit
+    /// The compute size is size `size` or a later one for the first time (§9).
+    case computeSize(size: Int)
+    /// The database has at least `count` read replicas for the first time.
+    case replicas(count: Int)
+    /// No option of §9 is feasible; `bound` nil for any bound.
+    case capacityBreach(bound: CapacityBound?)
+    /// Funding round `index` is received (§10).
+    case fundingReceived(index: Int)
+    /// Cash first falls below `cash.floor` (§10).
+    case cashBelowFloor
 
     /// A short label for reports.
     public var label: String {
@@ -18,26 +28,55 @@ public enum EventKind: Sendable, Hashable {
         case .milestoneReached: "milestone"
         case .planChanged: "plan change"
         case .limitBreached: "limit breach"
-        case .cashBelowZero: "cash"
+        case .planOverLimit: "over plan limit"
+        case .computeSize: "compute"
+        case .replicas: "replicas"
+        case .capacityBreach: "capacity breach"
+        case .fundingReceived: "funding"
+        case .cashBelowFloor: "cash"
         }
     }
 }
 
-/// Every event a scenario can produce, in a fixed order (phases, milestones, plan changes,
-/// limit breaches, cash below zero), each with a stable key used in every output.
+/// Every event a scenario can produce, in a fixed order, each with a stable key used in
+/// every output: `phase:1`, `milestone:<name>`, `plan:<name>`, `breach:<plan>:<resource>`,
+/// `plan_over_limit`, `compute:<size>`, `replicas:<k>`, `capacity_breach`,
+/// `capacity_breach:<bound>`, `funding:<name>`, `cash_below_floor`.
 public struct EventCatalog: Sendable {
     public let kinds: [EventKind]
-    /// `phase:1`, `milestone:<name>`, `plan:<name>`, `breach:<plan>:<resource>`, `cash_below_zero`.
     public let keys: [String]
+    /// Where each group starts in ``kinds``.
+    let phaseBase: Int, milestoneBase: Int, planBase: Int, breachBase: Int, overLimit: Int
+    let computeBase: Int, replicaBase: Int, capacityBase: Int, fundingBase: Int, cashBelowFloor: Int
+
+    /// The forms of event keys, for messages.
+    public static let keyForms = "phase:N or phase:<name>, milestone:<name>, plan:<name>, breach:<plan>:<resource>, plan_over_limit, compute:<size>, replicas:<k>, capacity_breach[:<bound>], funding:<name>, cash_below_floor"
 
     public init(scenario: Scenario) {
-        var kinds: [EventKind] = scenario.phases.indices.map { .phaseEntered(phase: $0) }
+        var kinds: [EventKind] = []
+        phaseBase = kinds.count
+        kinds += scenario.phases.indices.map { .phaseEntered(phase: $0) }
+        milestoneBase = kinds.count
         kinds += scenario.milestones.indices.map { .milestoneReached(index: $0) }
+        planBase = kinds.count - 1  // plan 0 is never changed to
         kinds += scenario.supabase.plans.indices.dropFirst().map { .planChanged(to: $0) }
-        for (index, plan) in scenario.supabase.plans.enumerated() where plan.hasHardLimits {
-            kinds += PlanResource.allCases.map { .limitBreached(plan: index, resource: $0) }
-        }
-        kinds.append(.cashBelowZero)
+        breachBase = kinds.count
+        let hardPlans = scenario.supabase.plans.indices.filter { scenario.supabase.plans[$0].hasHardLimits }
+        for plan in hardPlans { kinds += PlanResource.allCases.map { .limitBreached(plan: plan, resource: $0) } }
+        overLimit = kinds.count
+        kinds.append(.planOverLimit)
+        computeBase = kinds.count
+        let compute = scenario.supabase.compute
+        kinds += (compute?.sizes.indices).map { $0.map { EventKind.computeSize(size: $0) } } ?? []
+        replicaBase = kinds.count - 1  // replicas:1 first
+        let maxReplicas = compute?.maxReplicas ?? 0
+        kinds += (maxReplicas > 0 ? Array(1...maxReplicas) : []).map { .replicas(count: $0) }
+        capacityBase = kinds.count
+        if compute != nil { kinds += [.capacityBreach(bound: nil)] + CapacityBound.allCases.map { .capacityBreach(bound: $0) } }
+        fundingBase = kinds.count
+        kinds += scenario.funding.indices.map { .fundingReceived(index: $0) }
+        cashBelowFloor = kinds.count
+        kinds.append(.cashBelowFloor)
         self.kinds = kinds
         let plans = scenario.supabase.plans
         keys = kinds.map { kind in
@@ -46,90 +85,27 @@ public struct EventCatalog: Sendable {
             case let .milestoneReached(index): "milestone:\(scenario.milestones[index].name)"
             case let .planChanged(to): "plan:\(plans[to].name)"
             case let .limitBreached(plan, resource): "breach:\(plans[plan].name):\(resource.rawValue)"
-            case .cashBelowZero: "cash_below_zero"
+            case .planOverLimit: "plan_over_limit"
+            case let .computeSize(size): "compute:\(compute!.sizes[size].name)"
+            case let .replicas(count): "replicas:\(count)"
+            case let .capacityBreach(bound): bound.map { "capacity_breach:\($0.rawValue)" } ?? "capacity_breach"
+            case let .fundingReceived(index): "funding:\(scenario.funding[index].name)"
+            case .cashBelowFloor: "cash_below_floor"
             }
         }
+        phaseNames = scenario.phases.map(\.name)
     }
+
+    private let phaseNames: [String]
 
     public var count: Int { kinds.count }
-}
 
-/// The first month of each event of a ``EventCatalog``, found month by month without
-/// allocating. Depends only on the scenario's structure (milestone conditions, plans), so
-/// Monte Carlo builds one and copies it for every run.
-public struct EventMonths: Sendable {
-    /// Month of each catalog event; -1 while it has not happened.
-    public private(set) var months: [Int]
-    private let plans: [PlanTerms]
-    private let milestoneCount: Int
-    private let milestoneConditions: ConditionTable
-    /// Per milestone: its condition's index in ``milestoneConditions`` (equal conditions are stored once).
-    private let milestoneWhen: [Int]
-    /// This run's verdicts on ``milestoneConditions``.
-    private var milestoneVerdicts: ConditionTable.Verdicts
-    private let phaseBase: Int
-    private let milestoneBase: Int
-    private let planBase: Int
-    private let breachBase: Int
-    private let hardPlans: [Int]
-    private var previousPhase = -1
-    private var previousPlan = 0
-    /// Milestones not reached yet (a reached milestone's condition is no longer evaluated).
-    private var milestonesLeft: Int
-
-    public init(scenario: Scenario, catalog: EventCatalog) {
-        plans = scenario.supabase.plans.map(PlanTerms.init)
-        milestoneCount = scenario.milestones.count
-        milestonesLeft = milestoneCount
-        var conditions = ConditionTable()
-        milestoneWhen = scenario.milestones.map { conditions.add($0.when) }
-        milestoneConditions = conditions
-        milestoneVerdicts = conditions.initialVerdicts()
-        months = Array(repeating: -1, count: catalog.count)
-        phaseBase = 0
-        milestoneBase = scenario.phases.count
-        planBase = milestoneBase + scenario.milestones.count
-        breachBase = planBase + scenario.supabase.plans.count - 1
-        hardPlans = scenario.supabase.plans.indices.filter { scenario.supabase.plans[$0].hasHardLimits }
+    /// The key of an event as a user may write it: a key of the catalog, or `phase:<name>`.
+    public func key(named text: String) -> String? {
+        if keys.contains(text) { return text }
+        if text.hasPrefix("phase:"), let index = phaseNames.firstIndex(of: String(text.dropFirst(6))) { return "phase:\(index)" }
+        return nil
     }
 
-    /// Forgets every event, in place: the tracker is as new, for another run.
-    public mutating func reset() {
-        for index in months.indices { months[index] = -1 }
-        previousPhase = -1
-        previousPlan = 0
-        milestonesLeft = milestoneCount
-        milestoneConditions.reset(&milestoneVerdicts)
-    }
-
-    /// Records the events of `row`; rows must come in month order.
-    public mutating func observe(_ row: MonthRow) {
-        if row.phase > previousPhase {
-            for phase in (previousPhase + 1)...row.phase { months[phaseBase + phase] = row.month }
-            previousPhase = row.phase
-        }
-        if milestonesLeft > 0 {
-            if milestoneConditions.update(row.conditionInputs, &milestoneVerdicts) {
-                for index in 0..<milestoneCount where months[milestoneBase + index] < 0 && milestoneVerdicts[milestoneWhen[index]] {
-                    months[milestoneBase + index] = row.month
-                    milestonesLeft -= 1
-                }
-            }
-        }
-        if row.planIndex != previousPlan {
-            months[planBase + row.planIndex - 1] = row.month
-            previousPlan = row.planIndex
-        }
-        if !hardPlans.isEmpty {
-            let usage = PlanUsage(row)
-            var slot = breachBase
-            for planIndex in hardPlans {
-                for resource in 0..<PlanResource.allCases.count {
-                    if months[slot] < 0, plans[planIndex].isExceeded(resource, by: usage) { months[slot] = row.month }
-                    slot += 1
-                }
-            }
-        }
-        if months[months.count - 1] < 0, row.cash < 0 { months[months.count - 1] = row.month }
-    }
+    public func index(of key: String) -> Int? { keys.firstIndex(of: key) }
 }

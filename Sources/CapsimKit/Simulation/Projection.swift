@@ -1,42 +1,180 @@
-/// A projection: the scenario it came from, one row per month (0 … horizon) and the events found in them.
+/// The month-by-month engine of MODEL.md, for one projection.
+public enum Simulator {
+    /// The deterministic projection: expected flows, distributions at their means.
+    /// - Throws: ``SimulationError`` when a month's figures overflow.
+    public static func project(_ scenario: Scenario) throws(SimulationError) -> Projection {
+        try project(scenario, values: scenario.parameters.values)
+    }
+
+    /// The deterministic projection with other parameter values (by ``ParameterID``): what
+    /// sensitivity and calibration move.
+    public static func project(_ scenario: Scenario, values: [Double]) throws(SimulationError) -> Projection {
+        let model = Model(scenario)
+        var engine = Engine(model: model)
+        var flows = ExpectedFlows()
+        var table: [Double] = []
+        table.reserveCapacity((model.horizon + 1) * model.layout.width)
+        try engine.run(model.inputs(values), flows: &flows) { table.append(contentsOf: $0) }
+        return Projection(scenario: scenario, values: table, engine: engine)
+    }
+}
+
+/// A projection: the scenario it came from, one row per month (0 … horizon), the events
+/// found in them and the funding summary (§10).
 public struct Projection: Sendable {
-    public var scenario: Scenario
-    public var rows: [MonthRow]
+    public let scenario: Scenario
+    public let layout: RowLayout
+    /// Row t is `table[t × width ..< (t + 1) × width]`.
+    public let table: [Double]
     public let catalog: EventCatalog
+    /// Month of each catalog event; nil where it does not happen within the horizon.
+    public let eventMonths: [Int?]
     /// Events in month order (catalog order within a month).
-    public let events: [ProjectionEvent]
+    public private(set) var events: [ProjectionEvent] = []
+    public let funding: FundingSummary
 
-    public init(scenario: Scenario, rows: [MonthRow]) {
+    init(scenario: Scenario, values: [Double], engine: Engine) {
         self.scenario = scenario
-        self.rows = rows
-        catalog = EventCatalog(scenario: scenario)
-        var tracker = EventMonths(scenario: scenario, catalog: catalog)
-        for row in rows { tracker.observe(row) }
-        let months = tracker.months
-        events = catalog.kinds.indices.filter { months[$0] >= 0 }
-            .sorted { (months[$0], $0) < (months[$1], $1) }
-            .map { [scenario, rows, catalog] index in
-                let month = months[index]
-                return ProjectionEvent(month: month, kind: catalog.kinds[index], key: catalog.keys[index],
-                                       detail: ProjectionEvent.detail(of: catalog.kinds[index], row: rows[month],
-                                                                      previous: month > 0 ? rows[month - 1] : nil,
-                                                                      scenario: scenario))
-            }
+        layout = engine.model.layout
+        table = values
+        catalog = engine.model.events
+        let months = engine.eventMonths
+        eventMonths = months.map { $0 >= 0 ? $0 : nil }
+        funding = FundingSummary(engine: engine, floor: scenario[scenario.cash.floor])
+        let happened = catalog.kinds.indices.filter { months[$0] >= 0 }.sorted { (months[$0], $0) < (months[$1], $1) }
+        events = happened.map { index in
+            ProjectionEvent(month: months[index], kind: catalog.kinds[index], key: catalog.keys[index],
+                            detail: ProjectionEvent.detail(of: catalog.kinds[index], in: self, month: months[index]))
+        }
     }
 
-    /// The lowest cash balance and the first month it is reached.
-    public var cashLowPoint: (month: Int, cash: Double) {
-        var low = (month: rows[0].month, cash: rows[0].cash)
-        for row in rows where row.cash < low.cash { low = (row.month, row.cash) }
-        return low
+    /// Months 0 … H.
+    public var rows: [MonthRow] { (0...scenario.horizonMonths).map(row) }
+
+    /// Month t's row.
+    public func row(_ month: Int) -> MonthRow {
+        MonthRow(values: table[(month * layout.width)..<((month + 1) * layout.width)], layout: layout)
     }
 
-    /// The first month whose cash is below zero, if any.
-    public var cashRunsOut: Int? { rows.first { $0.cash < 0 }?.month }
+    /// The last month's row.
+    public var last: MonthRow { row(scenario.horizonMonths) }
+
+    /// A column's value in every month (NaN where undefined).
+    public func series(_ column: Column) -> [Double] {
+        (0...scenario.horizonMonths).map { table[$0 * layout.width + column.slot] }
+    }
 
     /// The month each phase is first entered (nil if not within the horizon).
     public var phaseEntryMonths: [Int?] {
-        scenario.phases.indices.map { phase in rows.first { $0.phase >= phase }?.month }
+        scenario.phases.indices.map { eventMonths[catalog.phaseBase + $0] }
+    }
+
+    /// The month of an event by key, nil when it does not happen.
+    public func month(ofEvent key: String) -> Int? { catalog.index(of: key).flatMap { eventMonths[$0] } }
+}
+
+/// The funding summary of MODEL.md §10 (min over months 0 … H).
+public struct FundingSummary: Sendable, Hashable {
+    /// The first month with cash below the floor.
+    public var cashOutMonth: Int?
+    /// max(0, cash_out_month − raise_lead_months).
+    public var raiseByMonth: Int?
+    /// max(0, floor − min cash): what must be raised to stay at or above the floor.
+    public var requiredRaise: Double
+    public var cashLowPoint: Double
+    public var cashLowPointMonth: Int
+    /// The earliest t ≥ 1 from which MRR covers total cost in every month to the horizon.
+    public var breakEvenMonth: Int?
+    /// Break-even comes, and before cash falls below the floor (if it does).
+    public var defaultAlive: Bool
+
+    /// The summary of the run `engine` has just simulated, whose floor was `floor`.
+    init(engine: Engine, floor: Double) {
+        let model = engine.model
+        let cashOut = engine.eventMonths[model.events.cashBelowFloor]
+        self.init(horizon: model.horizon, floor: floor, lead: model.scenario.cash.raiseLeadMonths,
+                  cashOutMonth: cashOut >= 0 ? cashOut : nil, cashLow: engine.cashLow, cashLowMonth: engine.cashLowMonth,
+                  lastLossMonth: engine.lastLossMonth)
+    }
+
+    init(horizon: Int, floor: Double, lead: Int, cashOutMonth: Int?, cashLow: Double, cashLowMonth: Int, lastLossMonth: Int) {
+        self.cashOutMonth = cashOutMonth
+        raiseByMonth = cashOutMonth.map { max(0, $0 - lead) }
+        requiredRaise = max(0, floor - cashLow)
+        cashLowPoint = cashLow
+        cashLowPointMonth = cashLowMonth
+        breakEvenMonth = lastLossMonth == horizon ? nil : lastLossMonth + 1
+        defaultAlive = breakEvenMonth.map { breakEven in cashOutMonth.map { breakEven < $0 } ?? true } ?? false
+    }
+}
+
+/// One month of a projection: its values by ``Column`` and tier.
+public struct MonthRow: Sendable {
+    public let values: ArraySlice<Double>
+    public let layout: RowLayout
+
+    /// The value of a column; NaN where undefined.
+    public subscript(column: Column) -> Double { values[values.startIndex + column.slot] }
+
+    /// The value at a row slot (a numeric ``ExportColumn``'s).
+    public subscript(slot slot: Int) -> Double { values[values.startIndex + slot] }
+
+    /// The value of a column, nil where undefined.
+    public func value(_ column: Column) -> Double? {
+        let value = self[column]
+        return value.isNaN ? nil : value
+    }
+
+    public var month: Int { Int(self[.month]) }
+    public var phase: Int { Int(self[.phase]) }
+    public var planIndex: Int { Int(self[.planIndex]) }
+    /// The compute size's index; nil without a compute catalog.
+    public var computeIndex: Int? { value(.computeIndex).map(Int.init) }
+    public var users: Double { self[.usersTotal] }
+    public var paidUsers: Double { self[.paidUsers] }
+    public var mrr: Double { self[.mrr] }
+    public var totalCost: Double { self[.totalCost] }
+    public var cash: Double { self[.cash] }
+    public var waitlist: Double { self[.waitlist] }
+    public var activated: Double { self[.activated] }
+    public var messages: Double { self[.messages] }
+    public var messagesPerDay: Double { self[.messagesPerDay] }
+    public var events: Double { self[.events] }
+    /// C(t): signups since the start.
+    public var cumulativeSignups: Double { self[.cumulativeSignups] }
+    /// Accounts lost from paid tiers this month.
+    public var paidChurned: Double { self[.paidChurned] }
+    /// U_i(t).
+    public func users(tier: Int) -> Double { values[values.startIndex + layout.tierSlot(tier)] }
+    /// U_i(t) of every tier, in tier order.
+    public var usersByTier: [Double] { (0..<layout.tierCount).map(users(tier:)) }
+
+    /// The bounds that failed in a capacity breach this month; nil when there was none.
+    public var capacityBreach: [CapacityBound]? {
+        guard let mask = value(.capacityBreachMask), mask != 0 else { return nil }
+        return CapacityBound.bounds(in: Int(mask))
+    }
+
+    /// MRR per paid account; nil without paid accounts.
+    public var arpu: Double? { paidUsers > 0 ? mrr / paidUsers : nil }
+    public var grossMargin: Double? { value(.grossMargin) }
+    /// ARPU × gross margin / paid churn.
+    public var ltv: Double? {
+        guard let arpu, let grossMargin, let churn = value(.paidChurnRate), churn > 0 else { return nil }
+        return arpu * grossMargin / churn
+    }
+    /// Marketing spend per conversion.
+    public var cac: Double? { self[.conversions] > 0 ? self[.marketing] / self[.conversions] : nil }
+    /// Months of gross profit per paid account to repay CAC.
+    public var paybackMonths: Double? {
+        guard let cac, let arpu, let grossMargin, arpu * grossMargin > 0 else { return nil }
+        return cac / (arpu * grossMargin)
+    }
+    public var costPerUser: Double? { value(.costPerUser) }
+
+    /// The month's usage of the metered resources.
+    public var usage: PlanUsage {
+        PlanUsage(dbBytes: self[.dbBytes], egressBytes: self[.egressBytes], storageBytes: self[.storageBytes], mau: users)
     }
 }
 
@@ -48,40 +186,4 @@ public struct ProjectionEvent: Sendable, Hashable {
     public var key: String
     /// What happened and why, for people.
     public var detail: String
-
-    static func detail(of kind: EventKind, row: MonthRow, previous: MonthRow?, scenario: Scenario) -> String {
-        let plans = scenario.supabase.plans
-        switch kind {
-        case let .phaseEntered(phase):
-            return "phase \(phase) \(scenario.phases[phase].name): \(NumberFormat.grouped(row.users)) users, MRR \(NumberFormat.money(row.mrr))"
-        case let .milestoneReached(index):
-            let milestone = scenario.milestones[index]
-            return milestone.action.isEmpty ? milestone.name : "\(milestone.name): \(milestone.action)"
-        case let .planChanged(to):
-            let from = previous?.planIndex ?? 0
-            return "Supabase \(plans[from].name) → \(plans[to].name): \(planChangeReason(from: from, row: row, scenario: scenario))"
-        case let .limitBreached(plan, resource):
-            let usage = PlanUsage(row)
-            return "\(plans[plan].name) plan limit breached: \(resource.rawValue) \(amount(usage.amount(of: resource), resource)) > \(amount(plans[plan].quota(resource), resource)) included"
-        case .cashBelowZero:
-            return "cash below zero: \(NumberFormat.money(row.cash))"
-        }
-    }
-
-    private static func planChangeReason(from: Int, row: MonthRow, scenario: Scenario) -> String {
-        let old = scenario.supabase.plans[from]
-        let usage = PlanUsage(row)
-        if let maxUsers = old.maxUsers, row.users >= maxUsers {
-            return "\(NumberFormat.grouped(row.users)) users reached \(old.name)'s max_users (\(NumberFormat.grouped(maxUsers)))"
-        }
-        if old.hasHardLimits, let resource = old.exceededResources(by: usage).first {
-            return "\(resource.rawValue) \(amount(usage.amount(of: resource), resource)) exceeds \(old.name)'s hard limit of \(amount(old.quota(resource), resource))"
-        }
-        let new = scenario.supabase.plans[row.planIndex]
-        return "cheaper at this usage (\(NumberFormat.money(new.monthlyCost(for: usage))) vs \(NumberFormat.money(old.monthlyCost(for: usage))) a month)"
-    }
-
-    static func amount(_ value: Double, _ resource: PlanResource) -> String {
-        resource == .mau ? "\(NumberFormat.grouped(value)) MAU" : NumberFormat.bytes(value)
-    }
 }

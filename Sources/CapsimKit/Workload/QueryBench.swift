@@ -62,7 +62,7 @@ public struct QueryBench: Sendable {
     public static func run(_ scenario: Scenario, months: [Int], queries: [QueryFile], migrations: String,
                            maxRows: Int, repeats: Int, scales: [Double] = [0.125, 0.25, 0.5, 1], seed: UInt64 = 1,
                            progress: ((String) -> Void)? = nil) throws -> QueryBench {
-        let projection = Simulator.project(scenario)
+        let projection = try Simulator.project(scenario)
         let portable = queries.filter(\.isPortable)
         var timings: [QueryTiming] = []
         var fullRows: [Int: [String: Int]] = [:]

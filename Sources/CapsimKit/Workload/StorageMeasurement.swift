@@ -54,9 +54,10 @@ extension Scenario {
     /// by measured sizes (those measured; the others stay).
     public func withMeasuredStorage(_ measurement: StorageMeasurement) -> Scenario {
         var scenario = self
-        if let value = measurement.bytesPerMessage { scenario.usage.bytesPerMessage = value }
-        if let value = measurement.bytesPerEvent { scenario.usage.bytesPerEvent = value }
-        if let value = measurement.bytesPerAccount { scenario.usage.bytesPerAccount = value }
+        let usage = self.usage
+        if let value = measurement.bytesPerMessage { scenario.set(usage.bytesPerMessage, to: value) }
+        if let value = measurement.bytesPerEvent { scenario.set(usage.bytesPerEvent, to: value) }
+        if let value = measurement.bytesPerAccount { scenario.set(usage.bytesPerAccount, to: value) }
         return scenario
     }
 }
@@ -66,7 +67,7 @@ extension SyntheticData {
     /// measures its storage.
     public static func measure(_ scenario: Scenario, month: Int, maxRows: Int = 100_000, seed: UInt64 = 1,
                                migrations: String) throws -> StorageMeasurement {
-        let generated = try generate(Simulator.project(scenario), options: DataOptions(month: month, seed: seed), maxRows: maxRows) {
+        let generated = try generate(try Simulator.project(scenario), options: DataOptions(month: month, seed: seed), maxRows: maxRows) {
             try SQLiteSchema(migrations: migrations)
         }
         return try generated.schema.measureStorage()
@@ -75,7 +76,8 @@ extension SyntheticData {
 
 extension StorageMeasurement {
     /// Measured sizes next to the scenario's, for people.
-    public func comparison(with usage: Usage) -> ReportDocument.Section {
+    public func comparison(with scenario: Scenario) -> ReportDocument.Section {
+        let usage = scenario.usage
         func row(_ name: String, _ measured: Double?, _ assumed: Double) -> [String] {
             guard let measured else { return [name, "–", NumberFormat.grouped(assumed), "–"] }
             let difference = assumed > 0 ? NumberFormat.percent((measured - assumed) / assumed) : "–"
@@ -84,9 +86,9 @@ extension StorageMeasurement {
         return .init(title: "Storage per row (measured, indexes included)", lines: tables.map {
             "\($0.name): \(NumberFormat.grouped(Double($0.rows))) rows, \(NumberFormat.bytes(Double($0.bytes))), \($0.bytesPerRow.map { NumberFormat.grouped($0) } ?? "–") bytes/row"
         }, table: .init(headers: ["scenario key", "measured bytes", "scenario bytes", "difference"], rows: [
-            row("bytes_per_message", bytesPerMessage, usage.bytesPerMessage),
-            row("bytes_per_event", bytesPerEvent, usage.bytesPerEvent),
-            row("bytes_per_account", bytesPerAccount, usage.bytesPerAccount),
+            row("bytes_per_message", bytesPerMessage, scenario[usage.bytesPerMessage]),
+            row("bytes_per_event", bytesPerEvent, scenario[usage.bytesPerEvent]),
+            row("bytes_per_account", bytesPerAccount, scenario[usage.bytesPerAccount]),
         ], rightAligned: [1, 2, 3]))
     }
 }

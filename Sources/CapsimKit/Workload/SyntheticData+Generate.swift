@@ -120,12 +120,12 @@ struct RowWriter {
 
     mutating func write() throws {
         let scenario = data.scenario, projection = data.projection, month = data.options.month
-        let rows = projection.rows
+        let rows = projection.rows  // months 0 … H
         let end = data.endOfMonth
         // Accounts: active ones per tier (the month's U_i), churned ones (C − N).
         let active = scenario.tiers.indices.map { scaled(rows[month].usersByTier[$0]) }
         let total = max(active.reduce(0, +), scaled(rows[month].cumulativeSignups))
-        let churn = scenario.tiers.first?.churn ?? 0
+        let churn = scenario.tiers.first.map { scenario[$0.churn] } ?? 0
         let survive = (0...month).map { t in (t == 0 ? rows[0].users : rows[t].activated) * pow(1 - churn, Double(month - t)) }
         let leave = (0...month).map { t in (t == 0 ? rows[0].users : rows[t].activated) * (1 - pow(1 - churn, Double(month - t))) }
         struct Account { var id: String; var tier: Int; var signup: Double; var signupMonth: Int; var lastSignIn: Double }
@@ -157,20 +157,20 @@ struct RowWriter {
             try insert("subscriptions", ["id", "user_id", "tier", "status", "created_at"],
                        [subscription, account.id, schemaTier(account.tier), "active", Timestamp.format(account.signup)])
             try insert("subscription_history", ["id", "subscription_id", "user_id", "tier", "status", "amount", "event", "created_at"],
-                       [uuid(), subscription, account.id, schemaTier(account.tier), "active", tier.price, "invoice.paid",
+                       [uuid(), subscription, account.id, schemaTier(account.tier), "active", scenario[tier.price] as Double, "invoice.paid",
                         Timestamp.format(max(account.signup, monthStart + generator.uniform() * (end - monthStart)))])
         }
         let churned = accounts.filter { $0.tier < 0 }
         let canceled = min(churned.count, scaled(rows.prefix(month + 1).dropFirst().reduce(0) { $0 + $1.paidChurned }))
         if scenario.tiers.count > 1 {
             for account in churned.prefix(canceled) {
-                let tierIndex = 1 + pick(scenario.tiers.dropFirst().map(\.share))
+                let tierIndex = 1 + pick(scenario.tiers.dropFirst().map { scenario[$0.share] ?? 0 })
                 let subscription = uuid()
                 let at = Timestamp.format(account.signup + generator.uniform() * (end - account.signup))
                 try insert("subscriptions", ["id", "user_id", "tier", "status", "created_at", "canceled_at"],
                            [subscription, account.id, schemaTier(tierIndex), "canceled", Timestamp.format(account.signup), at])
                 try insert("subscription_history", ["id", "subscription_id", "user_id", "tier", "status", "amount", "event", "created_at"],
-                           [uuid(), subscription, account.id, schemaTier(tierIndex), "canceled", scenario.tiers[tierIndex].price,
+                           [uuid(), subscription, account.id, schemaTier(tierIndex), "canceled", scenario[scenario.tiers[tierIndex].price] as Double,
                             "customer.subscription.deleted", at])
             }
         }
@@ -205,7 +205,7 @@ struct RowWriter {
             for index in members where mean > 0 { activity[index] /= mean }
         }
         let usage = scenario.usage
-        let contentMu = log(max(1, usage.messageChars)) - SyntheticData.contentSigma * SyntheticData.contentSigma / 2
+        let contentMu = log(max(1, scenario[usage.messageChars])) - SyntheticData.contentSigma * SyntheticData.contentSigma / 2
         // The part of live month k an account was active in (nil: none), and the days it sends for:
         // an account active at the end of a month sends the model's whole month of messages (after
         // its sign-up); a churned one only for the days before it left.
@@ -217,7 +217,7 @@ struct RowWriter {
             return (from, to, account.tier < 0 && lastActive < span.start + span.days * 86400 ? (to - from) / 86400 : span.days)
         }
         func messagesPerDay(_ index: Int) -> Double {
-            usage.stickiness * scenario.tiers[max(0, accounts[index].tier)].effectiveMessagesPerActiveDay * activity[index]
+            scenario[usage.stickiness] * scenario.effectiveMessagesPerActiveDay(tier: max(0, accounts[index].tier)) * activity[index]
         }
         // Accounts send at their tier of this month, which overstates the months before a paid one
         // converted, and the accounts of a past month are not exactly its users: each month's
@@ -228,7 +228,7 @@ struct RowWriter {
             for k in data.liveMonths {
                 guard let window = activeWindow(accounts[index], month: k) else { continue }
                 expectedMessages[k] += messagesPerDay(index) * window.days
-                expectedSessions[k] += usage.eventsPerUser * (window.to - window.from) / (monthSpan(k).days * 86400)
+                expectedSessions[k] += scenario[usage.eventsPerUser] * (window.to - window.from) / (monthSpan(k).days * 86400)
             }
         }
         func calibration(_ target: Double, _ expected: Double) -> Double { expected > 0 ? target * data.options.scale / expected : 1 }
@@ -263,7 +263,7 @@ struct RowWriter {
                     try insert("chat_messages", ["id", "conversation_id", "user_id", "role", "content", "prompt_tokens", "completion_tokens", "created_at"],
                                [uuid(), conversation, account.id, role, content, role == "user" ? length / 4 : 0,
                                 role == "user" ? 0 : length / 4, Timestamp.format(time)])
-                    let events = Int(usage.eventsPerMessage) + (generator.uniform() < usage.eventsPerMessage.truncatingRemainder(dividingBy: 1) ? 1 : 0)
+                    let events = Int(scenario[usage.eventsPerMessage]) + (generator.uniform() < scenario[usage.eventsPerMessage].truncatingRemainder(dividingBy: 1) ? 1 : 0)
                     for event in 0..<events {
                         let isResponse = role == "assistant" && event == 0
                         try insert("analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
@@ -272,7 +272,7 @@ struct RowWriter {
                                     Timestamp.format(time + Double(event))])
                     }
                 }
-                let sessions = Int(generator.poissonVariate(mean: usage.eventsPerUser * (to - from) / (span.days * 86400) * sessionCalibration[k]))
+                let sessions = Int(generator.poissonVariate(mean: scenario[usage.eventsPerUser] * (to - from) / (span.days * 86400) * sessionCalibration[k]))
                 for _ in 0..<sessions {
                     try insert("analytics_events", ["id", "user_id", "event_type", "response_time_ms", "created_at"],
                                [uuid(), account.id, "session_start", nil, Timestamp.format(rhythmicTime(from: from, to: to))])

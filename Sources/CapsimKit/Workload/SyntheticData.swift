@@ -72,7 +72,7 @@ public struct SyntheticData {
         self.options = options
     }
 
-    var row: MonthRow { projection.rows[options.month] }
+    var row: MonthRow { projection.row(options.month) }
     var scenario: Scenario { projection.scenario }
 
     /// The end of the month (the moment the data is taken at), seconds since 1970 UTC.
@@ -95,21 +95,21 @@ public struct SyntheticData {
     }
 
     /// Messages of month k at scale 1: the model's messages per day over the calendar month.
-    func calendarMessages(ofMonth k: Int) -> Double { projection.rows[k].messagesPerDay * calendarDays(ofMonth: k) }
+    func calendarMessages(ofMonth k: Int) -> Double { projection.row(k).messagesPerDay * calendarDays(ofMonth: k) }
 
     /// Events of month k at scale 1 that are not per message (MODEL.md §3: users × events_per_user).
     func sessionEvents(ofMonth k: Int) -> Double {
-        max(0, projection.rows[k].events - projection.rows[k].messages * scenario.usage.eventsPerMessage)
+        max(0, projection.row(k).events - projection.row(k).messages * scenario[scenario.usage.eventsPerMessage])
     }
 
     /// Expected rows per table at scale 1.
     public func expectedCounts() -> TableCounts {
         let months = options.month >= 1 ? Array(liveMonths) : []
         let messages = months.reduce(0.0) { $0 + calendarMessages(ofMonth: $1) }
-        let events = months.reduce(0.0) { $0 + calendarMessages(ofMonth: $1) * scenario.usage.eventsPerMessage + sessionEvents(ofMonth: $1) }
+        let events = months.reduce(0.0) { $0 + calendarMessages(ofMonth: $1) * scenario[scenario.usage.eventsPerMessage] + sessionEvents(ofMonth: $1) }
         let paid = row.paidUsers
         let team = scenario.tiers.count > 1 ? row.usersByTier[scenario.tiers.count - 1] : 0
-        let canceled = (1...max(1, options.month)).reduce(0.0) { $0 + (options.month >= 1 ? projection.rows[$1].paidChurned : 0) }
+        let canceled = (1...max(1, options.month)).reduce(0.0) { $0 + (options.month >= 1 ? projection.row($1).paidChurned : 0) }
         return TableCounts(counts: [
             ("auth_users", Int(row.cumulativeSignups.rounded())), ("profiles", Int(row.cumulativeSignups.rounded())),
             ("subscriptions", Int((paid + canceled).rounded())), ("subscription_history", Int((paid + canceled).rounded())),
@@ -123,7 +123,7 @@ public struct SyntheticData {
     /// Bytes the database would take at this scale (rows × a size per row, indexes included).
     public func estimatedBytes(scale: Double) -> Double {
         let counts = expectedCounts()
-        let perRow: [String: Double] = ["chat_messages": scenario.usage.messageChars * 1.1 + 260, "analytics_events": 230,
+        let perRow: [String: Double] = ["chat_messages": scenario[scenario.usage.messageChars] * 1.1 + 260, "analytics_events": 230,
                                         "auth_users": 420, "conversations": 200]
         return counts.counts.reduce(0) { $0 + Double($1.rows) * scale * (perRow[$1.table] ?? 160) }
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-extension ScenarioDecoder {
+extension TreeDecoder {
     /// The keys each distribution form takes (MODEL.md §8).
     static let distributionKeys: [String: [String]] = [
         "normal": ["mean", "sd"],
@@ -13,31 +13,35 @@ extension ScenarioDecoder {
 
     /// Reads `{dist: ..., ...}` and checks that its parameters define a distribution
     /// whose values can lie in `range`.
-    mutating func distribution(_ node: ConfigNode, at path: String, range: ValueRange,
-                               unit: ValueUnit) -> Distribution? {
+    mutating func distribution(_ node: ConfigNode, at path: String, quantity: Quantity) -> Distribution? {
+        let range = quantity.range, unit = quantity.unit
         let kinds = Self.distributionKeys.keys.sorted()
         guard let kindNode = node["dist"] else {
             report(node.location, path, "expected a number or a distribution {dist: \(kinds.joined(separator: "|")), ...}; the mapping has no 'dist'")
             return nil
         }
-        let kind = string(kindNode, at: "\(path).dist")
+        guard let kind = text(kindNode, at: "\(path).dist") else { return nil }
         guard let keys = Self.distributionKeys[kind] else {
             var message = "unknown distribution '\(kind)'"
             if let suggestion = Suggestion.nearest(to: kind, in: kinds) { message += "; did you mean '\(suggestion)'?" }
             report(kindNode.location, "\(path).dist", message + " (one of \(kinds.joined(separator: ", ")))")
             return nil
         }
-        guard let reader = mapping(node, at: path, known: ["dist"] + keys) else { return nil }
+        let known = ["dist"] + keys
+        for entry in node.entries ?? [] where !known.contains(entry.key) {
+            report(entry.keyLocation, join(path, entry.key), unknownKeyMessage(entry.key, known: known) + " (a \(kind) distribution)")
+        }
         let errorsBefore = diagnostics.count
+        func given(_ key: String) -> ConfigNode? { node[key].flatMap { $0.isNull ? nil : $0 } }
         func value(_ key: String) -> Double? {
-            guard let valueNode = reader[key] else { return nil }
-            return scalarNumber(valueNode, at: reader.path(key), unit: unit)
+            guard let valueNode = given(key) else { return nil }
+            return scalarNumber(valueNode, at: join(path, key), unit: unit)
         }
         func require(_ keys: [String]) -> [Double]? {
             var values: [Double] = []
             for key in keys {
-                if let v = value(key) { values.append(v) } else if reader[key] == nil {
-                    report(node.location, reader.path(key), "a \(kind) distribution needs '\(key)'")
+                if let v = value(key) { values.append(v) } else if given(key) == nil {
+                    report(node.location, join(path, key), "a \(kind) distribution needs '\(key)'")
                 }
             }
             return values.count == keys.count ? values : nil
@@ -53,8 +57,8 @@ extension ScenarioDecoder {
             guard let v = require(["mean", "sd"]) else { return nil }
             result = v[1] > 0 ? .normal(mean: v[0], sd: v[1]) : invalid("sd must be greater than 0, got \(NumberFormat.plain(v[1]))")
         case "lognormal":
-            if reader["p10"] != nil || reader["p90"] != nil {
-                if reader["median"] != nil || reader["sigma"] != nil {
+            if given("p10") != nil || given("p90") != nil {
+                if given("median") != nil || given("sigma") != nil {
                     return invalid("give either p10 and p90, or median and sigma, not both")
                 }
                 guard let v = require(["p10", "p90"]) else { return nil }
@@ -69,7 +73,7 @@ extension ScenarioDecoder {
             }
         case "beta":
             guard let v = require(["mean", "sd"]) else { return nil }
-            if range != .rate {
+            if range.lower < 0 || range.upper > 1 {
                 result = invalid("a beta distribution lies in [0, 1]; use it for rates only")
             } else if v[1] <= 0 {
                 result = invalid("sd must be greater than 0, got \(NumberFormat.plain(v[1]))")
