@@ -76,3 +76,11 @@ struct ConditionTableTests {
         #expect(table.holds(always, values))
     }
 }
+
+@Suite("Condition metrics")
+struct ConditionMetricTests {
+    @Test("Each metric's slot is its position among all metrics")
+    func slots() {
+        #expect(ConditionMetric.allCases.map(\.slot) == Array(ConditionMetric.allCases.indices))
+    }
+}

@@ -84,12 +84,14 @@ public enum MonteCarlo {
         var values: [Double]
         var drawn: [Double]
         var engine: Engine
+        let tables: FixedProbabilityTables
 
         init(layout: Layout, algorithm: RandomGenerator.Algorithm) {
             generator = RandomGenerator(algorithm)
             values = layout.model.scenario.parameters.values
             drawn = Array(repeating: 0, count: layout.uncertain.count)
             engine = Engine(model: layout.model)
+            tables = FixedProbabilityTables(layout.fixed)
         }
     }
 
@@ -104,7 +106,8 @@ public enum MonteCarlo {
             workspace.drawn[index] = value
             workspace.values[draw.id.index] = value
         }
-        let inputs = layout.model.inputs(workspace.values)
+        var inputs = layout.model.inputs(workspace.values)
+        workspace.tables.prepare(&inputs)
         let slot = sample.slot(of: run)
         var flows = RandomFlows(generator: generator)
         var month = 0
@@ -140,6 +143,57 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
+/// Binomial tables (``BinomialTables``) for the probabilities of §2 that no run draws: each
+/// is used several times a month in every run, and a draw from its table is one uniform and a
+/// comparison or two instead of a rejection sampler (a fifth of a run's time, perf). A worker
+/// owns its tables; a draw's value does not depend on whether tables exist.
+struct FixedProbabilityTables {
+    /// Which probabilities are the same in every run.
+    struct Fixed: Sendable {
+        var churn: [Bool]
+        var conversion: Bool, activation: Bool, waitlistConversion: Bool
+        /// The conditionals of the split over paid tiers (every paid tier's share fixed).
+        var shares: Bool
+
+        init(_ scenario: Scenario) {
+            let parameters = scenario.parameters
+            func fixed(_ id: ParameterID?) -> Bool { id.map { !parameters[$0].isUncertain } ?? true }
+            churn = scenario.tiers.map { fixed($0.churn) }
+            conversion = fixed(scenario.conversionRate)
+            activation = fixed(scenario.acquisition.activationRate)
+            waitlistConversion = fixed(scenario.acquisition.waitlistConversion)
+            shares = scenario.tiers.allSatisfy { fixed($0.share) }
+        }
+    }
+
+    private let churn: [BinomialTables?]
+    private let conversion: BinomialTables?, activation: BinomialTables?, waitlistConversion: BinomialTables?
+    private let shares: [BinomialTables]?
+
+    init(_ fixed: Fixed) {
+        churn = fixed.churn.map { $0 ? BinomialTables() : nil }
+        conversion = fixed.conversion ? BinomialTables() : nil
+        activation = fixed.activation ? BinomialTables() : nil
+        waitlistConversion = fixed.waitlistConversion ? BinomialTables() : nil
+        shares = fixed.shares ? Array((0..<max(0, fixed.churn.count - 2)).map { _ in BinomialTables() }) : nil
+    }
+
+    /// Gives each fixed probability of `inputs` its tables.
+    func prepare(_ inputs: inout Inputs) {
+        for (index, tables) in churn.enumerated() {
+            if let tables { inputs.churn[index] = tables.prepare(inputs.churn[index].value) }
+        }
+        if let conversion { inputs.conversion = conversion.prepare(inputs.conversion.value) }
+        if let activation { inputs.activation = activation.prepare(inputs.activation.value) }
+        if let waitlistConversion { inputs.waitlistConversion = waitlistConversion.prepare(inputs.waitlistConversion.value) }
+        if let shares {
+            for (index, tables) in shares.enumerated() {
+                inputs.shareConditionals[index] = tables.prepare(inputs.shareConditionals[index].value)
+            }
+        }
+    }
+}
+
 /// The shape of the statistics: months, exported values and events of a scenario, and the
 /// compiled model every worker runs.
 struct Layout: Sendable {
@@ -158,6 +212,7 @@ struct Layout: Sendable {
     let catalog: EventCatalog
     let probes: [Probe]
     let uncertain: [Draw]
+    let fixed: FixedProbabilityTables.Fixed
 
     init(scenario: Scenario, probes: [Probe] = []) {
         self.probes = probes
@@ -167,6 +222,7 @@ struct Layout: Sendable {
         slots = numeric.map { $0.slot! }
         names = numeric.map(\.name)
         catalog = model.events
+        fixed = FixedProbabilityTables.Fixed(scenario)
         uncertain = scenario.uncertainties.map { id in
             let parameter = scenario.parameters[id]
             return Draw(id: id, distribution: parameter.distribution!, range: parameter.quantity.range)

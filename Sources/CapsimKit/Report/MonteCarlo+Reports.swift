@@ -64,7 +64,7 @@ extension MonteCarloResult {
             "Break-even in \(NumberFormat.percent(funding.breakEvenShare)) of runs, in month \(Self.month(month.p50)) "
                 + "(\(Self.month(month.p5))–\(Self.month(month.p95))) among them."
         } ?? "No run breaks even within the horizon.")
-        cashLines.append("Raise needed to stay at or above the floor in 90% of runs: \(NumberFormat.money(funding.raiseFor90Percent)).")
+        cashLines.append("Raise needed to stay at or above the floor in 90% of runs\(scenario.funding.isEmpty ? "" : ", beyond the scenario's funding rounds"): \(NumberFormat.money(funding.raiseFor90Percent)).")
         document.sections.append(.init(title: "Cash", lines: cashLines))
 
         if !scenario.uncertainties.isEmpty {

@@ -44,11 +44,44 @@ extension Projection {
         }
         cashLines.append(funding.breakEvenMonth.map { "Break-even from month \($0) (\(date($0))): MRR covers the monthly cost to the horizon." }
             ?? "No break-even within the horizon: the last month still loses money.")
-        cashLines.append(funding.defaultAlive ? "Default alive: break-even comes before cash falls below the floor."
-            : "Default dead: without new money, cash falls below the floor before break-even (or there is none).")
+        if funding.defaultAlive {
+            cashLines.append("Default alive: break-even comes before cash falls below the floor.")
+        } else if let breakEven = funding.breakEvenMonth, let out = funding.cashOutMonth {
+            cashLines.append("Default dead: cash falls below the floor in month \(out), before break-even in month \(breakEven).")
+        } else {
+            cashLines.append("Default dead: no break-even within the horizon\(scenario.funding.isEmpty ? "" : "; the business lives on its funding rounds").")
+        }
         let last = self.last
         cashLines.append("At the horizon: \(NumberFormat.grouped(last.users)) users, MRR \(NumberFormat.money(last.mrr)), monthly cost \(NumberFormat.money(last.totalCost)), cash \(NumberFormat.money(last.cash)).")
         document.sections.append(.init(title: "Cash", lines: cashLines))
+
+        let comparisons = roadmapComparisons()
+        if !comparisons.isEmpty {
+            func shown(_ value: Double?, _ column: String) -> String {
+                guard let value else { return "–" }
+                if column == "gross_margin" { return NumberFormat.percent(value) }
+                return column.hasSuffix("_usd") ? NumberFormat.money(value) : NumberFormat.grouped(value)
+            }
+            func range(_ range: StatedRange, _ column: String) -> String {
+                switch (range.min, range.max) {
+                case let (low?, high?): low == high ? shown(low, column) : "\(shown(low, column))–\(shown(high, column))"
+                case let (low?, nil): "≥ \(shown(low, column))"
+                case let (nil, high?): "≤ \(shown(high, column))"
+                case (nil, nil): "any"
+                }
+            }
+            let held = comparisons.filter(\.holds).count
+            document.sections.append(.init(
+                title: "The roadmap against the projection",
+                lines: ["What the scenario's phases state (budget: monthly total cost; targets), beside the projection at the phase's first and last month. \(held) of \(comparisons.count) hold at both."],
+                table: .init(headers: ["phase", "states", "column", "range", "at entry", "vs range", "at end", "vs range"],
+                             rows: comparisons.map { item in
+                                 ["\(item.phase)", item.kind, item.column, range(item.range, item.column),
+                                  shown(item.atEntry, item.column), item.standing(of: item.atEntry).rawValue,
+                                  shown(item.atEnd, item.column), item.standing(of: item.atEnd).rawValue]
+                             },
+                             rightAligned: [0, 4, 6])))
+        }
 
         document.sections.append(.init(title: "Unit economics at phase entry", table: .init(
             headers: ["phase", "month", "ARPU", "gross margin", "LTV", "CAC", "payback (months)", "infra per user"],

@@ -19,8 +19,23 @@ public enum ConditionMetric: String, Sendable, CaseIterable, Hashable {
     /// Whether the clause holds when the value is at most the threshold (else at least).
     public var isUpperBound: Bool { self == .churnAtMost || self == .cashAtMost }
 
-    /// Position in ``allCases``: the slot of the metric's value in ``ConditionValues``.
-    var slot: Int { Self.allCases.firstIndex(of: self)! }
+    /// Position in ``allCases``: the slot of the metric's value in ``ConditionValues`` (a
+    /// switch, not a search of `allCases`: the engine sets every slot every month).
+    var slot: Int {
+        switch self {
+        case .usersAtLeast: 0
+        case .dauAtLeast: 1
+        case .messagesPerDayAtLeast: 2
+        case .paidUsersAtLeast: 3
+        case .mrrAtLeast: 4
+        case .concurrentAtLeast: 5
+        case .phaseAtLeast: 6
+        case .churnAtMost: 7
+        case .dbAtLeast: 8
+        case .monthAtLeast: 9
+        case .cashAtMost: 10
+        }
+    }
 
     /// What the threshold is, for the key reference.
     var doc: String {
