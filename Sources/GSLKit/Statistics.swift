@@ -66,6 +66,21 @@ public enum Statistics {
         return values.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, $0.count) }
     }
 
+    /// Spearman's rank correlation of `x` and `y` (`gsl_stats_spearman`: the Pearson
+    /// correlation of ranks, ties at their average rank); nil for fewer than two pairs or when
+    /// either series is constant.
+    public static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
+        precondition(x.count == y.count, "series of different lengths")
+        guard x.count >= 2, x.contains(where: { $0 != x[0] }), y.contains(where: { $0 != y[0] }) else { return nil }
+        var work = [Double](repeating: 0, count: 2 * x.count)
+        let rho = x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                work.withUnsafeMutableBufferPointer { gsl_stats_spearman(xs.baseAddress, 1, ys.baseAddress, 1, x.count, $0.baseAddress) }
+            }
+        }
+        return rho.isFinite ? rho : nil
+    }
+
     /// Sample standard deviation (`gsl_stats_sd`); nil for fewer than two values.
     public static func standardDeviation(_ values: [Double]) -> Double? {
         guard values.count > 1 else { return nil }

@@ -208,6 +208,26 @@ struct CLITests {
         #expect(runsAgain == runs)
     }
 
+    @Test("sensitivity prints a tornado, writes the documented CSV, and refuses bad outcomes with exit 2")
+    func sensitivity() throws {
+        let table = try CLI.run(["sensitivity", "scenarios/mirai-roadmap.yaml", "--outcome", "mrr_usd@36"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("mrr_usd@36") && table.stdout.contains("█"))
+        let csv = try CLI.run(["sensitivity", "scenarios/mirai-roadmap.yaml", "--outcome", "mrr_usd@36", "--format", "csv",
+                               "--runs", "200", "--threads", "1"])
+        #expect(csv.status == 0)
+        let lines = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.first == "outcome,parameter,low_input,high_input,low,high,swing,spearman,share_low_quarter,share_high_quarter")
+        // One row per uncertain input of the scenario (12), each of the outcome.
+        #expect(lines.count == 13 && lines.dropFirst().allSatisfy { $0.hasPrefix("mrr_usd@36,") })
+        let again = try CLI.run(["sensitivity", "scenarios/mirai-roadmap.yaml", "--outcome", "mrr_usd@36", "--format", "csv",
+                                 "--runs", "200", "--threads", "2"])
+        #expect(again.stdout == csv.stdout, "identical for any thread count")
+        let bad = try CLI.run(["sensitivity", "scenarios/mirai-roadmap.yaml", "--outcome", "mrr_usd@99"])
+        #expect(bad.status == 2 && bad.stdout.isEmpty)
+        #expect(bad.stderr.contains("must be a whole number from 0 to the horizon (60)"))
+    }
+
     @Test("Monte Carlo flags without Monte Carlo are a usage error")
     func monteCarloFlagsNeedRuns() throws {
         let result = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--bands", "/tmp/x.csv"])

@@ -15,6 +15,8 @@ public struct MonteCarloOptions: Sendable {
     public var sampleCapacity: Int
     /// Thresholds whose crossings are counted over every run (for percentile gates).
     public var probes: [Probe]
+    /// Monthly values each run's record keeps (``RunRecord/captured``), for sensitivity.
+    public var captures: [Capture] = []
     /// Bytes the blocks of one wave (simulated between two folds and progress reports) may
     /// hold, within ``waveBlocks``. A wave ends when its last block does, with the other
     /// workers idle: fewer, larger waves waste less (10,000 runs of a 60-month scenario are
@@ -66,6 +68,19 @@ public struct RunRecord: Sendable {
     public var eventMonths: [Int]
     /// The run's funding summary (§10).
     public var funding: FundingSummary
+    /// The value of each of ``MonteCarloOptions/captures`` (NaN where undefined).
+    public var captured: [Double]
+}
+
+/// A monthly value to keep from every run: the value at row slot `slot` in month `month`.
+public struct Capture: Sendable, Hashable {
+    public var slot: Int
+    public var month: Int
+
+    public init(slot: Int, month: Int) {
+        self.slot = slot
+        self.month = month
+    }
 }
 
 /// A threshold on one monthly value in one month: Monte Carlo counts the runs at or below it

@@ -19,7 +19,7 @@ public enum MonteCarlo {
     public static func simulate(_ scenario: Scenario, options: MonteCarloOptions,
                                 onRun: ((RunRecord) -> Void)? = nil,
                                 progress: ((Int, Int) -> Void)? = nil) throws(SimulationError) -> MonteCarloResult {
-        let layout = Layout(scenario: scenario, probes: options.probes)
+        let layout = Layout(scenario: scenario, probes: options.probes, captures: options.captures)
         let sample = SampleStore(options: options, layout: layout)
         var totals = BlockAccumulator(layout: layout, keepsRecords: false)
         let blockCount = (options.runs + MonteCarloOptions.blockSize - 1) / MonteCarloOptions.blockSize
@@ -111,12 +111,16 @@ public enum MonteCarlo {
         let slot = sample.slot(of: run)
         var flows = RandomFlows(generator: generator)
         var month = 0
+        var captured = [Double](repeating: .nan, count: layout.captures.count)
         do {
             try block.withTallies(layout: layout) { (tallies) throws(SimulationError) in
                 try workspace.engine.run(inputs, flows: &flows) { row in
                     // A sampled run's values go to its row of the sample as they are summed.
                     tallies.add(row, month: month, sampled: slot.map { sample.values(slot: $0, month: month) })
                     if !tallies.probes.isEmpty { tallies.count(row, month: month) }
+                    for (index, capture) in layout.captures.enumerated() where capture.month == month {
+                        captured[index] = row[capture.slot]
+                    }
                     month += 1
                 }
             }
@@ -132,7 +136,7 @@ public enum MonteCarlo {
         if block.keepsRecords {
             block.records.append(RunRecord(run: run, parameters: workspace.drawn,
                                            horizon: MonthRow(values: engine.row[...], layout: layout.model.layout),
-                                           eventMonths: engine.eventMonths, funding: funding))
+                                           eventMonths: engine.eventMonths, funding: funding, captured: captured))
         }
     }
 }
@@ -211,11 +215,13 @@ struct Layout: Sendable {
     let names: [String]
     let catalog: EventCatalog
     let probes: [Probe]
+    let captures: [Capture]
     let uncertain: [Draw]
     let fixed: FixedProbabilityTables.Fixed
 
-    init(scenario: Scenario, probes: [Probe] = []) {
+    init(scenario: Scenario, probes: [Probe] = [], captures: [Capture] = []) {
         self.probes = probes
+        self.captures = captures
         model = Model(scenario)
         months = scenario.horizonMonths + 1
         let numeric = ExportColumn.numeric(tierNames: scenario.tiers.map(\.name))
