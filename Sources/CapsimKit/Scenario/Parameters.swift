@@ -66,9 +66,6 @@ public struct ParameterTable: Sendable {
         return (indexByPath[bracketed] ?? aliases[bracketed]).map(ParameterID.init)
     }
 
-    /// Every key path a user may name, in order (for "did you mean").
-    public var keyPaths: [String] { parameters.map(\.keyPath) }
-
     /// `a.2.b` written as `a[2].b` (numeric segments are list positions).
     static func bracketed(_ keyPath: String) -> String {
         let segments = keyPath.split(separator: ".", omittingEmptySubsequences: false)

@@ -61,9 +61,6 @@ public struct Scenario: Sendable {
     /// The parameters given as distributions, in file order.
     public var uncertainties: [ParameterID] { parameters.uncertain }
 
-    /// Indices of the paid tiers (all but the first).
-    public var paidTierIndices: Range<Int> { 1..<tiers.count }
-
     /// Messages an active account of tier `tier` sends per day: messages_per_active_day, capped
     /// by the daily quota.
     public func effectiveMessagesPerActiveDay(tier: Int) -> Double {

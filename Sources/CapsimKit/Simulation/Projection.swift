@@ -59,11 +59,6 @@ public struct Projection: Sendable {
     /// The last month's row.
     public var last: MonthRow { row(scenario.horizonMonths) }
 
-    /// A column's value in every month (NaN where undefined).
-    public func series(_ column: Column) -> [Double] {
-        (0...scenario.horizonMonths).map { table[$0 * layout.width + column.slot] }
-    }
-
     /// The month each phase is first entered (nil if not within the horizon).
     public var phaseEntryMonths: [Int?] {
         scenario.phases.indices.map { eventMonths[catalog.phaseBase + $0] }
