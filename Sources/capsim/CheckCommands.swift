@@ -24,9 +24,11 @@ struct Baseline: ParsableCommand {
         abstract: "Record the figures that matter of each scenario, for capsim check.",
         discussion: """
         Writes DIR/<scenario name>.json per scenario: total, infra and team cost and MRR at \
-        months 6, 12, 24, 36, 60 and the horizon, the month of every phase entry, plan \
-        change, milestone, limit breach and cash going below zero, the cash low point, and \
-        for scenarios with monte_carlo: their P50/P95 and event probabilities.
+        months 6, 12, 24, 36, 60 and the horizon, the month of every event (phase entry, plan \
+        change, milestone, limit breach, compute size, replica, capacity breach, funding \
+        round, cash below the floor), the cash low point, the required raise and break-even \
+        month, and for scenarios with monte_carlo: their P50/P95, event probabilities and \
+        the raise for 90% of runs.
         """)
 
     @Argument(help: "Scenario files (YAML).")
