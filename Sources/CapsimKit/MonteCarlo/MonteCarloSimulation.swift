@@ -293,15 +293,11 @@ struct BlockAccumulator {
         func add(_ row: [Double], month: Int, sampled: UnsafeMutablePointer<Double>?) {
             let count = slots.count
             let (sums, undefined) = (self.sums + month * count, self.undefined + month * count)
-            row.withUnsafeBufferPointer { row in
-                slots.withUnsafeBufferPointer { slots in
-                    for index in 0..<count {
-                        let value = row[slots[index]]
-                        sampled?[index] = value
-                        // `value == value` is false only for NaN (`isNaN` tests the bits).
-                        if value == value { sums[index] += value } else { undefined[index] += 1 }
-                    }
-                }
+            for index in 0..<count {
+                let value = row[slots[index]]
+                sampled?[index] = value
+                // `value == value` is false only for NaN (`isNaN` tests the bits).
+                if value == value { sums[index] += value } else { undefined[index] += 1 }
             }
         }
 

@@ -280,7 +280,9 @@ struct Engine {
         }
 
         // The row, written through a pointer: each write through the array would check that its
-        // storage is not shared (a runtime call), a sixth of a Monte Carlo run's time (perf).
+        // storage is not shared (a runtime call): 0.70 s → 0.56 s for 10,000 runs on 1 thread
+        // (perf). Sound: the buffer lives only inside the closure, `row` has layout.width
+        // elements, and every index is a Column slot or a tier slot below that width.
         let users = self.users
         row.withUnsafeMutableBufferPointer { row in
             for tier in 0..<tiers { row[layout.tierSlot(tier)] = users[tier] }
