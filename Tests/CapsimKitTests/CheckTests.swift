@@ -69,12 +69,56 @@ struct CheckTests {
         #expect(results.map(\.verdict) == [.pass, .fail, .pass, .fail])
     }
 
+    @Test("Roadmap gates hold the projection to the phases' budgets and targets; unreached phases are not judged")
+    func roadmapGates() throws {
+        // `big` is entered when users pass 1,100; the first phase's cost runs from month 0 to the month before.
+        let base = Self.withGates.replacingOccurrences(of: "users_at_least: 1600", with: "users_at_least: 1100")
+        let plain = try Simulator.project(try Fixtures.scenario(base))
+        let big = plain.month(ofEvent: "phase:1") ?? 0
+        try #require(big >= 2, "the fixture must enter phase 1 after month 1")
+        let entryCost = plain.value(column: "total_cost_usd", month: 0) ?? .nan
+        let endCost = plain.value(column: "total_cost_usd", month: big - 1) ?? .nan
+        let users = plain.value(column: "users_total", month: big) ?? .nan
+        let scenario = try Fixtures.scenario(base.replacingOccurrences(of: """
+            phases:
+              - name: start
+              - name: big
+                when: {users_at_least: 1100}
+
+            """, with: "") + """
+
+            phases:
+              - name: start
+                budget: {min: \(max(0, min(entryCost, endCost) - 1)), max: \(max(entryCost, endCost) + 1)}
+              - name: big
+                when: {users_at_least: 1100}
+                targets: {users_total: {min: \(users + 1)}}
+              - name: never
+                when: {users_at_least: 1000000000}
+                budget: {max: 0}
+            gates:
+              - {roadmap: budget}
+              - {roadmap: targets}
+              - {roadmap: all, phase: start}
+              - {roadmap: all, phase: big}
+              - {roadmap: all, phase: never}
+            """)
+        let results = try GateEvaluation.evaluate(scenario, projection: try Simulator.project(scenario), threads: 1)
+        #expect(results.map(\.verdict) == [.pass, .fail, .pass, .fail, .pass])
+        #expect(results[1].detail.contains("phase 1 target users_total"), "\(results[1].detail)")
+        #expect(results[4].detail.contains("0 of 1 statements judged"), "\(results[4].detail)")
+    }
+
     @Test("Gates are validated like the rest of the scenario", arguments: [
         ("{metric: total_cost, month: 6, at_most: 1}", "unknown metric 'total_cost'; did you mean"),
         ("{event: phase:7, probability_at_most: 0.1}", "unknown event 'phase:7'"),
         ("{metric: infra_usd, month: 6, at_most: 1, at_least: 0}", "a gate needs exactly one limit"),
         ("{metric: infra_usd, month: 99, at_most: 1}", "gates[0].month: must be at most the horizon (12), got 99"),
         ("{event: cash_below_floor, probability_at_most: 1.5}", "must be between 0 and 1, got 1.5"),
+        ("{roadmap: budgets}", "gates[0].roadmap"),
+        ("{roadmap: budget, at_most: 3}", "a roadmap gate takes only 'phase' (and 'name'), got 'at_most'"),
+        ("{metric: infra_usd, phase: 1, at_most: 1}", "'phase' is for roadmap gates"),
+        ("{roadmap: all, phase: huge}", "gates[0].phase"),
     ])
     func gateValidation(gate: String, message: String) {
         let diagnostics = Fixtures.diagnostics(Self.withGates + "\ngates: [\(gate)]")

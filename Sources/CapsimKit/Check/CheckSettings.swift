@@ -49,6 +49,23 @@ public struct Gate: Sendable, Hashable {
         /// The deterministic month of `event` is at most `limit` (it must happen by then) or
         /// at least `limit` (not before; never happening passes).
         case eventMonth(event: String, isUpperBound: Bool, limit: Int)
+        /// Every budget and/or target the phases state (`phases[].budget`, `phases[].targets`)
+        /// holds at the phase's entry and last month; a phase not reached is not judged.
+        /// `phase` limits it to one phase.
+        case roadmap(statements: RoadmapStatements, phase: Int?)
+    }
+
+    /// Which of the phases' statements a roadmap gate holds the projection to.
+    public enum RoadmapStatements: String, Sendable, Hashable, CaseIterable {
+        case budget, targets, all
+
+        func includes(kind: String) -> Bool {
+            switch self {
+            case .all: true
+            case .budget: kind == "budget"
+            case .targets: kind == "target"
+            }
+        }
     }
 
     /// The limit keys a gate may take (exactly one), with what each means.
@@ -78,7 +95,7 @@ public struct Gate: Sendable, Hashable {
 
     public var needsMonteCarlo: Bool {
         switch kind {
-        case .value, .eventMonth: false
+        case .value, .eventMonth, .roadmap: false
         case .percentile, .probability: true
         }
     }
@@ -94,6 +111,8 @@ public struct Gate: Sendable, Hashable {
             "P(\(event) by month \(within)) \(upper ? "at most" : "at least") \(NumberFormat.plain(limit))"
         case let .eventMonth(event, upper, limit):
             upper ? "\(event) by month \(limit)" : "\(event) not before month \(limit)"
+        case let .roadmap(statements, phase):
+            "the projection holds to the roadmap's \(statements == .all ? "budgets and targets" : statements.rawValue == "budget" ? "budgets" : "targets")\(phase.map { " in phase \($0)" } ?? "")"
         }
     }
 }

@@ -37,6 +37,23 @@ public enum GateEvaluation {
                 let passes = month.map { isUpper ? $0 <= limit : $0 >= limit } ?? !isUpper
                 return GateResult(gate: gate, verdict: passes ? .pass : .fail,
                                   detail: month.map { "\(event) in month \($0)" } ?? "\(event) does not happen within the horizon")
+            case let .roadmap(statements, phase):
+                let judged = projection.roadmapComparisons().filter { comparison in
+                    statements.includes(kind: comparison.kind) && (phase.map { $0 == comparison.phase } ?? true)
+                }
+                let broken = judged.filter { $0.entryMonth != nil && !$0.holds }
+                let reached = judged.filter { $0.entryMonth != nil }.count
+                guard !broken.isEmpty else {
+                    return GateResult(gate: gate, verdict: .pass, detail: judged.isEmpty ? "no phase states one"
+                        : "\(reached) of \(judged.count) statements judged (the rest are in phases not reached); all hold")
+                }
+                let first = broken.prefix(3).map { comparison in
+                    let value = comparison.standing(of: comparison.atEntry) == .within ? comparison.atEnd : comparison.atEntry
+                    let month = comparison.standing(of: comparison.atEntry) == .within ? comparison.endMonth! : comparison.entryMonth!
+                    return "phase \(comparison.phase) \(comparison.kind) \(comparison.column) \(comparison.range.description): \(value.map(NumberFormat.significant) ?? "–") in month \(month)"
+                }
+                return GateResult(gate: gate, verdict: .fail, detail:
+                    "\(broken.count) of \(reached) judged statements do not hold: " + first.joined(separator: "; ") + (broken.count > 3 ? "; …" : ""))
             case .percentile, .probability:
                 return nil
             }
@@ -78,7 +95,7 @@ public enum GateEvaluation {
                                                    atLeast: !isUpper, confidence: settings.confidence)
                     results[index] = GateResult(gate: gate, verdict: verdict, detail:
                         "P ≈ \(NumberFormat.significant(Double(successes) / Double(result.runs))) (\(successes) of \(NumberFormat.grouped(Double(result.runs))) runs; \(confidenceText(bounds, settings.confidence)))")
-                case .value, .eventMonth: break
+                case .value, .eventMonth, .roadmap: break
                 }
             }
             let undecided = probabilistic.contains { results[$0]?.verdict == .inconclusive }

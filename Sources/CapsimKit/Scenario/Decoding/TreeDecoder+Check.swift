@@ -26,6 +26,22 @@ extension TreeDecoder {
         let horizon = scenario.horizonMonths
         return entries.compactMap { entry in
             let given = Gate.bounds.map(\.key).filter { entry[$0] != nil }
+            let named = entry.text("name")
+            if let statements = entry.text("roadmap").flatMap(Gate.RoadmapStatements.init(rawValue:)) {
+                let others = given + ["metric", "month", "event", "within_months"].filter { entry[$0] != nil }
+                guard others.isEmpty else {
+                    report(entry.location, entry.keyPath, "a roadmap gate takes only 'phase' (and 'name'), got \(Self.list(others))")
+                    return nil
+                }
+                var phase: Int?
+                if case let .phase(index)? = entry["phase"] { phase = index }
+                let kind = Gate.Kind.roadmap(statements: statements, phase: phase)
+                return Gate(name: named ?? Gate(name: "", kind: kind).summary, kind: kind)
+            }
+            if entry["phase"] != nil {
+                report(entry.keyLocations["phase"], entry.path("phase"), "'phase' is for roadmap gates (with 'roadmap: budget|targets|all')")
+                return nil
+            }
             guard given.count == 1, let bound = given.first, let limitID = entry.parameter(bound) else {
                 report(entry.location, entry.keyPath,
                        "a gate needs exactly one limit: one of \(Self.list(Gate.bounds.map(\.key)))\(given.count > 1 ? ", got \(Self.list(given))" : "")")
@@ -34,7 +50,6 @@ extension TreeDecoder {
             let limit = parameters[limitID].value
             let limitLocation = parameters[limitID].location
             let isUpper = bound.hasSuffix("at_most")
-            let named = entry.text("name")
             func within(_ key: String) -> Int? {
                 guard let month = entry.integer(key) else { return nil }
                 guard month <= horizon else {
@@ -93,7 +108,7 @@ extension TreeDecoder {
                     kind = .value(metric: metric, month: month, isUpperBound: isUpper, limit: limit)
                 }
             } else {
-                report(entry.location, entry.keyPath, "a gate needs 'metric' (with 'month') or 'event' (with 'within_months')")
+                report(entry.location, entry.keyPath, "a gate needs 'metric' (with 'month'), 'event' (with 'within_months') or 'roadmap'")
                 return nil
             }
             let gate = Gate(name: "", kind: kind)

@@ -248,6 +248,9 @@ public enum ScenarioKeys {
         KeySpec("month", .integer(0...1200), doc: "The month of a metric gate (default: the horizon)."),
         KeySpec("event", .text, doc: "An event key (`phase:3` or `phase:<name>`, `cash_below_floor`, `capacity_breach`, `compute:XL`, …)."),
         KeySpec("within_months", .integer(0...1200), doc: "The month by which a probability gate counts the event (default: the horizon)."),
+        KeySpec("roadmap", .choice(Gate.RoadmapStatements.allCases.map(\.rawValue)),
+                doc: "Instead of a limit: the projection stays within what the phases state (`budget`, `targets` or `all`) at each phase's entry and end."),
+        KeySpec("phase", .phase, doc: "With `roadmap`: only this phase (index or name; default: every phase that states something)."),
     ] + Gate.bounds.map { bound in
         KeySpec(bound.key, .number(Quantity(.factor, ValueRange(lower: -1e15, upper: 1e15), distributable: false)), doc: bound.doc)
     }
