@@ -14,11 +14,5 @@ trap 'rm -f "$without"' EXIT
 # Gates may name compute events; the copy without compute has none.
 printf 'extends: %s\ninfrastructure:\n  supabase:\n    compute: null\ngates: []\n' "$(basename "$scenario")" > "$without"
 "$capsim" validate "$scenario" "$without" >/dev/null   # both must be valid scenarios
-time_of() { local start end; start=$(date +%s%N); "$capsim" run "$1" --runs "$runs" --seed 1 >/dev/null || exit 1; end=$(date +%s%N); echo $(( (end - start) / 1000000 )); }
-ratios=()
-for _ in $(seq "$rounds"); do
-  a=$(time_of "$scenario"); b=$(time_of "$without")
-  ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", a / b }')")
-  echo "with compute ${a} ms, without ${b} ms, ratio ${ratios[-1]}"
-done
-printf '%s\n' "${ratios[@]}" | sort -n | awk '{ r[NR] = $1 } END { print "median ratio (with / without): " r[int((NR + 1) / 2)] }'
+Benchmarks/scripts/ratio.sh "$rounds" "with compute" "$capsim run $scenario --runs $runs --seed 1" \
+  "without" "$capsim run $without --runs $runs --seed 1"

@@ -66,19 +66,40 @@ public enum Statistics {
         return values.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, $0.count) }
     }
 
-    /// Spearman's rank correlation of `x` and `y` (`gsl_stats_spearman`: the Pearson
+    /// Spearman's rank correlation of `x` and `y` (as `gsl_stats_spearman`: the Pearson
     /// correlation of ranks, ties at their average rank); nil for fewer than two pairs or when
     /// either series is constant.
     public static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
         precondition(x.count == y.count, "series of different lengths")
-        guard x.count >= 2, x.contains(where: { $0 != x[0] }), y.contains(where: { $0 != y[0] }) else { return nil }
-        var work = [Double](repeating: 0, count: 2 * x.count)
-        let rho = x.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
-                work.withUnsafeMutableBufferPointer { gsl_stats_spearman(xs.baseAddress, 1, ys.baseAddress, 1, x.count, $0.baseAddress) }
-            }
+        return pearson(ranks(x), ranks(y))
+    }
+
+    /// The rank of each value, 1 for the least; tied values share their average rank (the
+    /// ranks `gsl_stats_spearman` correlates, which GSL does not expose). Ranking a series
+    /// once lets it be correlated with many others without sorting it again.
+    public static func ranks(_ values: [Double]) -> [Double] {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: 0, count: values.count)
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count, values[order[end]] == values[order[start]] { end += 1 }
+            let average = Double(start + 1 + end) / 2   // ranks start + 1 … end
+            for position in start..<end { ranks[order[position]] = average }
+            start = end
         }
-        return rho.isFinite ? rho : nil
+        return ranks
+    }
+
+    /// Pearson's correlation of `x` and `y` (`gsl_stats_correlation`); nil for fewer than two
+    /// pairs or when either series is constant.
+    public static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
+        precondition(x.count == y.count, "series of different lengths")
+        guard x.count >= 2, x.contains(where: { $0 != x[0] }), y.contains(where: { $0 != y[0] }) else { return nil }
+        let r = x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in gsl_stats_correlation(xs.baseAddress, 1, ys.baseAddress, 1, x.count) }
+        }
+        return r.isFinite ? r : nil
     }
 
     /// Sample standard deviation (`gsl_stats_sd`); nil for fewer than two values.

@@ -76,6 +76,20 @@ struct SensitivityTests {
         #expect(Statistics.spearman([1, 1, 1], [1, 2, 3]) == nil)
     }
 
+    @Test("Spearman's ρ equals 1 − 6 Σd² / (n(n² − 1)) on random series without ties", arguments: [UInt64(1), 2, 3])
+    func spearmanFormula(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        let n = 200
+        // A shuffled 0..<n has no ties; y is x plus noise, so ρ is far from 0.
+        let x = (0..<n).map { _ in Double(generator.next() % 1_000_000_000) }
+        let y = x.map { $0 + Double(generator.next() % 400_000_000) }
+        let rx = Statistics.ranks(x), ry = Statistics.ranks(y)
+        #expect(Set(rx) == Set((1...n).map(Double.init)), "ranks are 1…n without ties")
+        let d2 = zip(rx, ry).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+        let expected = 1 - 6 * d2 / Double(n * (n * n - 1))
+        #expect(abs(Statistics.spearman(x, y)! - expected) < 1e-12)
+    }
+
     @Test("With runs: an event that happens exactly in the high draws has shares 0 and 1 by quarter")
     func quarters() throws {
         // Cash 1000 less a service drawn uniformly on [0, 2000] in month 1: below 0 iff the draw > 1000.
@@ -92,3 +106,4 @@ struct SensitivityTests {
         #expect(result.csv().hasPrefix("outcome,parameter,low_input,high_input,low,high,swing,spearman,share_low_quarter,share_high_quarter\r\n"))
     }
 }
+

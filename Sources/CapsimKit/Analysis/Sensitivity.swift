@@ -205,7 +205,14 @@ public struct Sensitivity: Sendable {
 
     /// Spearman's ρ of each parameter's draws with each outcome over the runs where the
     /// outcome is defined, and for event outcomes the event's share in each quarter of draws.
+    /// Each parameter's draws are ranked and ordered once, not once per outcome.
     private static func correlate(_ table: inout [OutcomeRows], records: [RunRecord], horizon: Int) {
+        guard let parameterCount = table.first?.rows.count else { return }
+        // Rows are still in parameter order, the order of each record's draws.
+        let draws = (0..<parameterCount).map { parameter in records.map { $0.parameters[parameter] } }
+        let drawRanks = draws.map(Statistics.ranks)
+        // Runs by their draw of each parameter, ties by run index.
+        let orders = draws.map { draw in records.indices.sorted { (draw[$0], $0) < (draw[$1], $1) } }
         var captureIndex = 0
         for index in table.indices {
             let outcome = table[index].outcome
@@ -213,18 +220,18 @@ public struct Sensitivity: Sendable {
             if case .column = outcome { capture = captureIndex; captureIndex += 1 }
             let values = records.map { outcome.value(in: $0, captureIndex: capture, horizon: horizon) }
             let defined = values.indices.filter { values[$0] != nil }
-            // Rows are still in parameter order, the order of each record's draws.
-            for parameter in table[index].rows.indices {
-                let draws = records.map { $0.parameters[parameter] }
-                table[index].rows[parameter].spearman = Statistics.spearman(defined.map { draws[$0] }, defined.map { values[$0]! })
+            let everyRun = defined.count == records.count
+            let valueRanks = everyRun ? Statistics.ranks(values.map { $0! }) : []
+            for parameter in 0..<parameterCount {
+                table[index].rows[parameter].spearman = everyRun
+                    ? Statistics.pearson(drawRanks[parameter], valueRanks)
+                    : Statistics.spearman(defined.map { draws[parameter][$0] }, defined.map { values[$0]! })
                 if outcome.isEvent {
                     let quarter = records.count / 4
                     guard quarter > 0 else { continue }
-                    // Runs by their draw of the parameter, ties by run index.
-                    let order = records.indices.sorted { (draws[$0], $0) < (draws[$1], $1) }
                     func share(_ runs: ArraySlice<Int>) -> Double { Double(runs.filter { values[$0] == 1 }.count) / Double(quarter) }
-                    table[index].rows[parameter].shareLowQuarter = share(order.prefix(quarter))
-                    table[index].rows[parameter].shareHighQuarter = share(order.suffix(quarter))
+                    table[index].rows[parameter].shareLowQuarter = share(orders[parameter].prefix(quarter))
+                    table[index].rows[parameter].shareHighQuarter = share(orders[parameter].suffix(quarter))
                 }
             }
         }
