@@ -33,7 +33,7 @@ struct Capsim: ParsableCommand {
           2  bad input or usage: malformed or out-of-range scenario, missing file, bad flag
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, SensitivityCommand.self, KeysCommand.self, Baseline.self, Check.self, Diff.self, Schema.self, DataCommand.self, QueriesCommand.self],
+        subcommands: [Run.self, Validate.self, SensitivityCommand.self, CalibrateCommand.self, KeysCommand.self, Baseline.self, Check.self, Diff.self, Schema.self, DataCommand.self, QueriesCommand.self],
         defaultSubcommand: nil)
 
     /// Parses, runs, and maps every failure to a documented exit code: 2 for usage and input errors.

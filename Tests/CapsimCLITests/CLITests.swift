@@ -345,3 +345,60 @@ struct CLITests {
     }
 }
 
+
+@Suite("capsim calibrate, end to end")
+struct CalibrateCLITests {
+    /// Month 1–12 of the calibration fixture run with conversion_rate 0.08, as actuals.
+    static func actuals(in directory: URL) throws -> URL {
+        let run = try CLI.run(["run", "Tests/CapsimCLITests/Fixtures/calibrate.yaml", "--set", "conversion_rate=0.08", "--format", "csv"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let rows = run.stdout.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = rows[0]
+        let date = header.firstIndex(of: "date")!, paid = header.firstIndex(of: "paid_users")!, mrr = header.firstIndex(of: "mrr_usd")!
+        let text = "month,paid_users,mrr_usd\n" + rows[1...].prefix(12).map { "\($0[date]),\($0[paid]),\($0[mrr])" }.joined(separator: "\n") + "\n"
+        let url = directory.appendingPathComponent("actuals.csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test("Fits, reports, writes a scenario that extends the original, and that scenario runs")
+    func calibrate() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let actuals = try Self.actuals(in: directory)
+        let output = directory.appendingPathComponent("calibrated.yaml")
+        let result = try CLI.run(["calibrate", "Tests/CapsimCLITests/Fixtures/calibrate.yaml", "--actuals", actuals.path,
+                                  "--fit", "conversion_rate", "--output", output.path, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let fitted = (json["parameters"] as! [[String: Any]])[0]
+        #expect(abs((fitted["value"] as! Double) - 0.08) < 1e-6)
+        let written = try String(contentsOf: output, encoding: .utf8)
+        #expect(written.contains("extends: '"))
+        #expect(written.contains("conversion_rate:"))
+        let run = try CLI.run(["run", output.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = try CLI.run(["calibrate", "Tests/CapsimCLITests/Fixtures/calibrate.yaml", "--actuals", actuals.path, "--fit", "conversion_rate"])
+        #expect(table.stdout.contains("Fitted parameters") && table.stdout.contains("Back-test"))
+    }
+
+    @Test("Bad input is exit 2 with a message naming what is wrong, and no output file", arguments: [
+        (["--fit", "conversion_rat"], "did you mean 'conversion_rate'?"),
+        ([] as [String], "give at least one --fit KEY"),
+        (["--fit", "conversion_rate", "--holdout=-1"], "--holdout must be between 0 and 1200"),
+        (["--fit", "conversion_rate=1:0"], "LOW must be less than HIGH"),
+        (["--fit", "conversion_rate", "--format", "csv"], "--format must be table or json"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let actuals = try Self.actuals(in: directory)
+        let output = directory.appendingPathComponent("calibrated.yaml")
+        let result = try CLI.run(["calibrate", "Tests/CapsimCLITests/Fixtures/calibrate.yaml", "--actuals", actuals.path,
+                                  "--output", output.path] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["actuals.csv"])
+    }
+}
