@@ -2,7 +2,7 @@ import Foundation
 import GSLKit
 
 /// One `--fit KEY[=LOW:HIGH]`: a scenario parameter to fit, with optional bounds (model units).
-public struct FitRequest: Sendable, Hashable {
+public struct FitRequest: Sendable {
     public var keyPath: String
     public var bounds: (low: Double, high: Double)?
 
@@ -10,12 +10,6 @@ public struct FitRequest: Sendable, Hashable {
         self.keyPath = keyPath
         self.bounds = bounds
     }
-
-    public static func == (a: FitRequest, b: FitRequest) -> Bool {
-        a.keyPath == b.keyPath && a.bounds?.low == b.bounds?.low && a.bounds?.high == b.bounds?.high
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(keyPath) }
 
     /// Reads `KEY` or `KEY=LOW:HIGH`.
     public static func parse(_ text: String) throws(CalibrationError) -> FitRequest {
@@ -157,7 +151,7 @@ public struct Calibration: Sendable {
             fitted.append(parameter)
         }
         let allMonths = Array(Set(actuals.months)).sorted()
-        let heldOut = holdout ?? max(1, allMonths.count / 4)
+        let heldOut = holdout ?? (allMonths.count > 1 ? max(1, allMonths.count / 4) : 0)
         guard heldOut >= 0, heldOut < allMonths.count || heldOut == 0 else {
             throw CalibrationError("--holdout must be between 0 and \(allMonths.count - 1) (one less than the \(allMonths.count) observed months), got \(heldOut)")
         }
