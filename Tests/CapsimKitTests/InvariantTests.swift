@@ -113,6 +113,30 @@ struct InvariantTests {
         }
     }
 
+    @Test("Dearer compute never lowers Supabase's cost in any month (§9, every compute price × the same factor)",
+          arguments: [("scenarios/mirai-roadmap.yaml", UInt64(1)), ("scenarios/mirai-roadmap.yaml", 2), ("scenarios/mirai-funded.yaml", 3)])
+    func costMonotoneInComputePrice(file: String, seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let base = try Scenario.load(path: Fixtures.path(file))
+        let prices = base.parameters.parameters.indices.filter { index in
+            let path = base.parameters.parameters[index].keyPath
+            return path.hasPrefix("infrastructure.supabase.compute.sizes.") && path.hasSuffix(".price")
+        }
+        try #require(prices.count > 1, "the scenario has a compute catalog")
+        let cheap = try Simulator.project(base)
+        for _ in 0..<3 {
+            let factor = Double.random(in: 1...3, using: &rng)
+            var values = base.parameters.values
+            for index in prices { values[index] *= factor }
+            let dearer = try Simulator.project(base, values: values)
+            for t in 0...base.horizonMonths {
+                let a = cheap.row(t), b = dearer.row(t)
+                #expect(b[.supabaseCost] >= a[.supabaseCost] - 1e-9, "month \(t), factor \(factor)")
+                #expect(b[.computeCost] >= a[.computeCost] - 1e-9, "month \(t), factor \(factor)")
+            }
+        }
+    }
+
     @Test("The same scenario always gives byte-identical CSV and JSON")
     func reproducible() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
