@@ -4,13 +4,27 @@ import Foundation
 
 /// Options shared by the commands that simulate several scenarios.
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "Worker threads for Monte Carlo (default: all cores). Results do not depend on it.")
+    @Option(help: "Worker threads for Monte Carlo (1 to 256; default: all cores). Results do not depend on it.")
     var threads: Int?
 
     var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    func validate() throws { try Self.check(threads: threads) }
+
+    /// The bounds of `--threads` and `--runs`, the same in every command.
+    static let threadRange = 1...256
+    static let runRange = 1...10_000_000
+
+    static func check(threads: Int?) throws {
+        if let threads, !threadRange.contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(threadRange.upperBound), got \(threads)")
+        }
+    }
+
+    static func check(runs: Int?) throws {
+        if let runs, !runRange.contains(runs) {
+            throw ValidationError("--runs must be between 1 and \(runRange.upperBound), got \(runs)")
+        }
     }
 }
 

@@ -55,13 +55,13 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("monte-carlo"), help: "Run Monte Carlo with the scenario's monte_carlo settings (runs, seed).")
     var monteCarlo = false
 
-    @Option(help: "Monte Carlo runs (default: the scenario's monte_carlo.runs, else 1000).")
+    @Option(help: "Monte Carlo runs (1 to 10,000,000; default: the scenario's monte_carlo.runs, else 1000).")
     var runs: Int?
 
     @Option(help: "Monte Carlo seed (default: the scenario's monte_carlo.seed, else 1).")
     var seed: UInt64?
 
-    @Option(help: "Worker threads for Monte Carlo (default: all cores). Results do not depend on it.")
+    @Option(help: "Worker threads for Monte Carlo (1 to 256; default: all cores). Results do not depend on it.")
     var threads: Int?
 
     @Option(help: "Also write the Monte Carlo bands CSV to this file.")
@@ -88,8 +88,8 @@ struct Run: ParsableCommand {
         if let months, !(1...1200).contains(months) {
             throw ValidationError("--months must be between 1 and 1200, got \(months)")
         }
-        if let runs, runs < 1 { throw ValidationError("--runs must be at least 1, got \(runs)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try ThreadOptions.check(runs: runs)
+        try ThreadOptions.check(threads: threads)
         if !isMonteCarlo, bands != nil || runsCSV != nil || threads != nil {
             throw ValidationError("--bands, --runs-csv and --threads need Monte Carlo: add --runs N or --monte-carlo")
         }

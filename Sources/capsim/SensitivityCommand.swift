@@ -46,9 +46,7 @@ struct SensitivityCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if let runs, !(1...10_000_000).contains(runs) {
-            throw ValidationError("--runs must be between 1 and 10000000, got \(runs)")
-        }
+        try ThreadOptions.check(runs: runs)
         if seed != nil, runs == nil { throw ValidationError("--seed needs --runs N") }
         if format == .markdown { throw ValidationError("--format must be table, csv or json") }
     }

@@ -153,6 +153,10 @@ struct CLITests {
         (["run", "scenarios/mirai-roadmap.yaml", "--output", "/no/such/dir/x.csv"], "the directory '/no/such/dir' does not exist"),
         (["run", "scenarios/mirai-roadmap.yaml", "--set", "tiers.pro.churn=7"], "--set:1:23: error: tiers.pro.churn: must be between 0 and 1, got 7"),
         (["frobnicate"], "Unexpected argument 'frobnicate'"),
+        (["run", "scenarios/mirai-roadmap.yaml", "--runs", "10000000000"], "--runs must be between 1 and 10000000, got 10000000000"),
+        (["sensitivity", "scenarios/mirai-roadmap.yaml", "--runs", "0"], "--runs must be between 1 and 10000000, got 0"),
+        (["run", "scenarios/mirai-roadmap.yaml", "--runs", "10", "--threads", "10000000000"], "--threads must be between 1 and 256"),
+        (["check", "scenarios/mirai-roadmap.yaml", "--threads", "0"], "--threads must be between 1 and 256, got 0"),
     ])
     func usageErrors(arguments: [String], message: String) throws {
         let result = try CLI.run(arguments)
