@@ -71,7 +71,7 @@ struct CalibrateCommand: ParsableCommand {
             try OutputFile.write(text, to: output)
         }
         let report = format == .json ? calibration.json().serialized() : calibration.summary().plainText()
-        FileHandle.standardOutput.write(Data(report.utf8))
+        try OutputFile.writeStandardOutput(report)
     }
 
     /// `target` as the file at `from` should name it: relative to its directory.

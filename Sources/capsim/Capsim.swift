@@ -10,12 +10,14 @@ enum ExitStatus: Int32 {
     case checkFailed = 1
     /// Bad input or usage: a malformed scenario, a missing file, a bad flag.
     case badInput = 2
+    /// An output could not be written (a full disk, a read-only directory, a closed pipe).
+    case writeFailed = 3
 }
 
 /// An error the tool reports as it is, then exits with `status`.
 struct ToolError: Error, CustomStringConvertible {
-    var description: String
     var status: ExitStatus = .badInput
+    var description: String
 }
 
 @main
@@ -31,6 +33,8 @@ struct Capsim: ParsableCommand {
           0  success
           1  capsim check: a figure moved past its tolerance or a gate failed
           2  bad input or usage: malformed or out-of-range scenario, missing file, bad flag
+          3  an output could not be written (full disk, read-only directory, closed pipe)
+          129, 130, 143  ended by SIGHUP, SIGINT or SIGTERM (131: SIGQUIT); no partial output is left
         """,
         version: "0.1.0",
         subcommands: [Run.self, Validate.self, SensitivityCommand.self, CalibrateCommand.self, KeysCommand.self, Baseline.self, Check.self, Diff.self, Schema.self, DataCommand.self, QueriesCommand.self],

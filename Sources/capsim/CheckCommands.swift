@@ -68,7 +68,7 @@ struct Baseline: ParsableCommand {
             let figures = try FigureSet.compute(scenario, threads: threads.count)
             let file = (dir as NSString).appendingPathComponent(FigureSet.baselineFileName(forScenario: path))
             try OutputFile.write(figures.json().serialized(), to: file)
-            print("wrote \(file): \(figures.figures.count) figures of \(path)\(figures.monteCarlo.map { " (Monte Carlo: \($0.runs) runs, seed \($0.seed))" } ?? "")")
+            try OutputFile.writeStandardOutput("wrote \(file): \(figures.figures.count) figures of \(path)\(figures.monteCarlo.map { " (Monte Carlo: \($0.runs) runs, seed \($0.seed))" } ?? "")\n")
         }
     }
 }
@@ -149,7 +149,7 @@ struct Check: ParsableCommand {
                                  comparisons: comparisons, gates: gates)
         }
         let document = CheckReport.document(checks)
-        print(format == .markdown ? document.markdown() : document.plainText(), terminator: "")
+        try OutputFile.writeStandardOutput(format == .markdown ? document.markdown() : document.plainText())
         if let junit { try OutputFile.write(CheckReport.junit(checks), to: junit) }
         if checks.contains(where: \.isFailure) { throw ExitCode(ExitStatus.checkFailed.rawValue) }
     }
@@ -177,7 +177,7 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         let document = CheckReport.diff(try figures(a), try figures(b), labels: (a, b))
-        print(format == .markdown ? document.markdown() : document.plainText(), terminator: "")
+        try OutputFile.writeStandardOutput(format == .markdown ? document.markdown() : document.plainText())
     }
 
     private func figures(_ path: String) throws -> FigureSet {

@@ -95,7 +95,7 @@ struct DataCommand: ParsableCommand {
                 }
                 document.sections.append(.init(title: "CSV", lines: ["One file per table in \(output)."]))
             }
-            print(document.plainText(), terminator: "")
+            try OutputFile.writeStandardOutput(document.plainText())
         } catch let error as SchemaError {
             throw ToolError(description: error.description)
         }

@@ -2,9 +2,9 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// On SIGINT or SIGTERM, removes the temporary files of outputs still being written (see
+/// On SIGINT, SIGTERM, SIGHUP or SIGQUIT, removes the temporary files of outputs still being written (see
 /// ``OutputFile``) and ends the progress bar's line, then dies of the signal as it would have
-/// (exit status 130 or 143 in a shell). A long Monte Carlo run can have written a runs.csv
+/// (exit status 130, 143, 129 or 131 in a shell). A long Monte Carlo run can have written a runs.csv
 /// of hundreds of megabytes before it is interrupted.
 enum Interrupt {
     /// Temporary files to remove, and whether a progress bar is on the terminal.
@@ -12,7 +12,7 @@ enum Interrupt {
 
     /// The handlers, installed on first use and kept for the life of the process (set once,
     /// never mutated: the dispatch sources themselves are not Sendable).
-    nonisolated(unsafe) private static let sources: [DispatchSourceSignal] = [SIGINT, SIGTERM].map { signalNumber in
+    nonisolated(unsafe) private static let sources: [DispatchSourceSignal] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { signalNumber in
         // The signal is delivered to the dispatch source instead of killing the process at once.
         signal(signalNumber, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -20,6 +20,8 @@ enum Interrupt {
             let (paths, progressShown) = state.withLock { $0 }
             for path in paths { unlink(path) }
             if progressShown { FileHandle.standardError.write(Data("\n".utf8)) }
+            // SIGQUIT's default action dumps core: after cleaning up, exit as a shell reports it.
+            if signalNumber == SIGQUIT { _exit(128 + signalNumber) }
             // libdispatch blocks the signal to receive it; unblocked here, it kills the process.
             var set = sigset_t()
             sigemptyset(&set)

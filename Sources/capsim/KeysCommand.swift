@@ -18,8 +18,8 @@ struct KeysCommand: ParsableCommand {
     @Argument(help: "scenario (the keys of a scenario file, the default) or columns (the monthly CSV's columns).")
     var table: Table = .scenario
 
-    func run() {
+    func run() throws {
         let text = table == .scenario ? KeyReference.scenarioKeys() : KeyReference.monthlyColumns()
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try OutputFile.writeStandardOutput(text)
     }
 }

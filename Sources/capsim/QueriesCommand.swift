@@ -84,6 +84,6 @@ struct QueriesCommand: ParsableCommand {
             try OutputFile.write(bench.json().serialized(), to: (output as NSString).appendingPathComponent("queries.json"))
         }
         let document = bench.summary(scenario: loaded)
-        print(format == .markdown ? document.markdown() : document.plainText(), terminator: "")
+        try OutputFile.writeStandardOutput(format == .markdown ? document.markdown() : document.plainText())
     }
 }

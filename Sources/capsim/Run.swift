@@ -118,7 +118,7 @@ struct Run: ParsableCommand {
         if let output {
             try OutputFile.write(text, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try OutputFile.writeStandardOutput(text)
         }
     }
 

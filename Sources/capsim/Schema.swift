@@ -40,6 +40,6 @@ struct Schema: ParsableCommand {
             }))
         }
         document.sections.append(SchemaReport.constructs(schema.notes))
-        print(format == .markdown ? document.markdown() : document.plainText(), terminator: "")
+        try OutputFile.writeStandardOutput(format == .markdown ? document.markdown() : document.plainText())
     }
 }

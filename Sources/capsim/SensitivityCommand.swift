@@ -75,7 +75,7 @@ struct SensitivityCommand: ParsableCommand {
         if let output {
             try OutputFile.write(text, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try OutputFile.writeStandardOutput(text)
         }
     }
 }

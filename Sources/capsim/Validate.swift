@@ -19,13 +19,15 @@ struct Validate: ParsableCommand {
     func run() throws {
         var failed = false
         for path in scenarios {
+            let scenario: Scenario
             do {
-                let scenario = try Scenario.load(path: path, overrides: overrides.values)
-                print("ok: \(path): \(scenario.tiers.count) tiers, \(scenario.phases.count) phases, \(scenario.milestones.count) milestones, \(scenario.uncertainties.count) uncertain parameters, \(scenario.horizonMonths) months")
+                scenario = try Scenario.load(path: path, overrides: overrides.values)
             } catch {
                 failed = true
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                continue
             }
+            try OutputFile.writeStandardOutput("ok: \(path): \(scenario.tiers.count) tiers, \(scenario.phases.count) phases, \(scenario.milestones.count) milestones, \(scenario.uncertainties.count) uncertain parameters, \(scenario.horizonMonths) months\n")
         }
         if failed { throw ExitCode(ExitStatus.badInput.rawValue) }
     }

@@ -255,7 +255,7 @@ struct CLITests {
     }
 
     @Test("An interrupted Monte Carlo run dies of the signal and leaves no file, not even its temporary ones",
-          arguments: [SIGINT, SIGTERM])
+          arguments: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
     func interruptedRunLeavesNothing(signal: Int32) throws {
         let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -286,8 +286,14 @@ struct CLITests {
             Issue.record("capsim did not stop within 10 s of signal \(signal)")
             return
         }
-        #expect(process.terminationReason == .uncaughtSignal)
-        #expect(process.terminationStatus == signal)
+        if signal == SIGQUIT {
+            // Cleaned up and exited 131 rather than dumping core.
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 128 + SIGQUIT)
+        } else {
+            #expect(process.terminationReason == .uncaughtSignal)
+            #expect(process.terminationStatus == signal)
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
     }
 
@@ -404,5 +410,78 @@ struct CalibrateCLITests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["actuals.csv"])
+    }
+}
+
+@Suite("Output files are written safely, end to end")
+struct OutputFileCLITests {
+    static let scenario = "scenarios/mirai-roadmap.yaml"
+
+    @Test("A replaced file keeps its permission bits; a symbolic link stays a link and its target is replaced")
+    func regularFilesAndLinks() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("months.csv").path
+        try "old\n".write(toFile: file, atomically: false, encoding: .utf8)
+        #expect(chmod(file, 0o640) == 0)
+        #expect(try CLI.run(["run", Self.scenario, "--output", file]).status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attributes[.posixPermissions] as? Int) == 0o640)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("month,date,"))
+        let link = directory.appendingPathComponent("link.json").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "months.csv")
+        #expect(try CLI.run(["run", Self.scenario, "--output", link, "--format", "json"]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "months.csv")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("{"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["link.json", "months.csv"])
+    }
+
+    @Test("A FIFO is written into, not replaced")
+    func fifo() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("pipe.csv").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A reader on the other end, so that opening the FIFO for writing does not block.
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo]
+        let out = Pipe()
+        reader.standardOutput = out
+        try reader.run()
+        let result = try CLI.run(["run", Self.scenario, "--output", fifo, "--format", "csv"])
+        let read = out.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(String(decoding: read, as: UTF8.self).hasPrefix("month,date,"))
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["pipe.csv"])
+    }
+
+    @Test("A failed write is exit 3 naming the path and the system's reason", arguments: [
+        (["run", scenario, "--output", "/dev/full"], "cannot write '/dev/full': No space left on device"),
+        (["sensitivity", scenario, "--output", "/dev/full"], "cannot write '/dev/full': No space left on device"),
+    ])
+    func failedWrite(arguments: [String], message: String) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("Standard output that cannot be written is exit 3, not a crash")
+    func fullStandardOutput() throws {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["run", Self.scenario]
+        process.currentDirectoryURL = CLI.root
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3)
+        #expect(stderr.contains("cannot write to standard output: No space left on device"), "\(stderr)")
     }
 }
