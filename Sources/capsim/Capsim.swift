@@ -10,7 +10,7 @@ enum ExitStatus: Int32 {
     case checkFailed = 1
     /// Bad input or usage: a malformed scenario, a missing file, a bad flag.
     case badInput = 2
-    /// An output could not be written (a full disk, a read-only directory, a closed pipe).
+    /// An output could not be written (a full disk, a read-only directory).
     case writeFailed = 3
 }
 
@@ -33,7 +33,7 @@ struct Capsim: ParsableCommand {
           0  success
           1  capsim check: a figure moved past its tolerance or a gate failed
           2  bad input or usage: malformed or out-of-range scenario, missing file, bad flag
-          3  an output could not be written (full disk, read-only directory, closed pipe)
+          3  an output could not be written (full disk, read-only directory)
           129, 130, 143  ended by SIGHUP, SIGINT or SIGTERM (131: SIGQUIT); no partial output is left
         """,
         version: "0.1.0",

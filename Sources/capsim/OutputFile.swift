@@ -125,7 +125,7 @@ final class OutputFile {
         try file.commit()
     }
 
-    /// Writes `text` to standard output; a failure (a closed pipe, a full disk) is an error.
+    /// Writes `text` to standard output; a failure (a full disk) is an error.
     static func writeStandardOutput(_ text: String) throws(ToolError) {
         do {
             try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
