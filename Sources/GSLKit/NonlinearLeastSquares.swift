@@ -30,6 +30,9 @@ public enum NonlinearLeastSquares {
         precondition(p > 0 && n >= p, "least squares needs at least as many residuals as parameters")
         return withoutActuallyEscaping(residuals) { body in
             let context = Context(body: body, parameters: p, residuals: n)
+            // GSL's callback is a C function pointer: the context travels as `params`. Sound
+            // because the context is retained here and released only after the driver (the
+            // last call that can invoke the callback) has returned, and one fit uses it alone.
             let retained = Unmanaged.passRetained(context)
             defer { retained.release() }
             var fdf = gsl_multifit_nlinear_fdf()

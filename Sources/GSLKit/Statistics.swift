@@ -96,6 +96,7 @@ public enum Statistics {
     public static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
         precondition(x.count == y.count, "series of different lengths")
         guard x.count >= 2, x.contains(where: { $0 != x[0] }), y.contains(where: { $0 != y[0] }) else { return nil }
+        // The pointers live only for the call; GSL reads x.count elements of each (equal lengths checked).
         let r = x.withUnsafeBufferPointer { xs in
             y.withUnsafeBufferPointer { ys in gsl_stats_correlation(xs.baseAddress, 1, ys.baseAddress, 1, x.count) }
         }

@@ -211,8 +211,9 @@ public struct Sensitivity: Sendable {
         // Rows are still in parameter order, the order of each record's draws.
         let draws = (0..<parameterCount).map { parameter in records.map { $0.parameters[parameter] } }
         let drawRanks = draws.map(Statistics.ranks)
-        // Runs by their draw of each parameter, ties by run index.
-        let orders = draws.map { draw in records.indices.sorted { (draw[$0], $0) < (draw[$1], $1) } }
+        // Runs by their draw of each parameter, ties by run index (for event outcomes' quarters only).
+        let orders = table.contains(where: { $0.outcome.isEvent })
+            ? draws.map { draw in records.indices.sorted { (draw[$0], $0) < (draw[$1], $1) } } : []
         var captureIndex = 0
         for index in table.indices {
             let outcome = table[index].outcome
