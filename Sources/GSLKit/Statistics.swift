@@ -123,10 +123,51 @@ extension Statistics {
     }
 }
 
+/// A straight line fitted by least squares, y = intercept + slope·x, with the covariance of
+/// its two coefficients (from the residuals' variance, as `gsl_fit_linear` gives it).
+public struct LinearFit: Sendable, Hashable {
+    public var intercept: Double
+    public var slope: Double
+    /// 1 − residual sum of squares / total sum of squares (1 when y is constant).
+    public var r2: Double
+    /// Var(intercept), Cov(intercept, slope), Var(slope).
+    public var covariance: (c00: Double, c01: Double, c11: Double)
+    /// Points fitted.
+    public var count: Int
+
+    public static func == (lhs: LinearFit, rhs: LinearFit) -> Bool {
+        lhs.intercept == rhs.intercept && lhs.slope == rhs.slope && lhs.r2 == rhs.r2 && lhs.count == rhs.count
+            && lhs.covariance == rhs.covariance
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(intercept)
+        hasher.combine(slope)
+    }
+
+    /// The fitted line at x.
+    public func value(at x: Double) -> Double { intercept + slope * x }
+
+    /// The standard error of the fitted line at x: √(c00 + 2x·c01 + x²·c11).
+    public func standardError(at x: Double) -> Double {
+        (max(0, covariance.c00 + 2 * x * covariance.c01 + x * x * covariance.c11)).squareRoot()
+    }
+
+    /// The two-sided `level` confidence interval of the line at x, from Student's t with
+    /// count − 2 degrees of freedom; nil with fewer than three points.
+    public func interval(at x: Double, level: Double) -> (low: Double, high: Double)? {
+        guard count > 2 else { return nil }
+        let t = InverseCDF.studentT(0.5 + level / 2, degreesOfFreedom: Double(count - 2))
+        let half = t * standardError(at: x)
+        return (value(at: x) - half, value(at: x) + half)
+    }
+}
+
 /// Least-squares fits (`gsl_fit_linear`).
 public enum Fit {
-    /// y = c0 + c1·x by least squares, with R²; nil for fewer than two distinct x.
-    public static func linear(x: [Double], y: [Double]) -> (intercept: Double, slope: Double, r2: Double)? {
+    /// y = c0 + c1·x by least squares, with R² and the coefficients' covariance; nil for
+    /// fewer than two distinct x.
+    public static func linear(x: [Double], y: [Double]) -> LinearFit? {
         _ = GSL.errorHandlerDisabled
         guard x.count == y.count, x.count >= 2, Set(x).count >= 2 else { return nil }
         var c0 = 0.0, c1 = 0.0, cov00 = 0.0, cov01 = 0.0, cov11 = 0.0, sumsq = 0.0
@@ -138,7 +179,8 @@ public enum Fit {
         guard status == 0 else { return nil }
         let mean = y.reduce(0, +) / Double(y.count)
         let total = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return (c0, c1, total > 0 ? 1 - sumsq / total : 1)
+        return LinearFit(intercept: c0, slope: c1, r2: total > 0 ? 1 - sumsq / total : 1,
+                         covariance: (cov00, cov01, cov11), count: x.count)
     }
 }
 
@@ -148,6 +190,12 @@ public enum InverseCDF {
     public static func standardNormal(_ p: Double) -> Double {
         _ = GSL.errorHandlerDisabled
         return gsl_cdf_ugaussian_Pinv(p)
+    }
+
+    /// The p-quantile of Student's t with `degreesOfFreedom` (`gsl_cdf_tdist_Pinv`).
+    public static func studentT(_ p: Double, degreesOfFreedom: Double) -> Double {
+        _ = GSL.errorHandlerDisabled
+        return gsl_cdf_tdist_Pinv(p, degreesOfFreedom)
     }
 
     /// The p-quantile of Beta(a, b) (`gsl_cdf_beta_Pinv`).

@@ -37,7 +37,7 @@ struct Capsim: ParsableCommand {
           129, 130, 143  ended by SIGHUP, SIGINT or SIGTERM (131: SIGQUIT); no partial output is left
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, SensitivityCommand.self, CalibrateCommand.self, KeysCommand.self, Baseline.self, Check.self, Diff.self, Schema.self, DataCommand.self, QueriesCommand.self],
+        subcommands: [Run.self, ReportCommand.self, Validate.self, SensitivityCommand.self, CalibrateCommand.self, KeysCommand.self, Baseline.self, Check.self, Diff.self, Schema.self, DataCommand.self, QueriesCommand.self],
         defaultSubcommand: nil)
 
     /// Parses, runs, and maps every failure to a documented exit code: 2 for usage and input errors.
