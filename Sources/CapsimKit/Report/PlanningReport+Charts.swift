@@ -310,7 +310,7 @@ extension PlanningReport {
             rows.append(["Cash low point", "\(NumberFormat.money(low.p50)) (P5–P95 \(Self.range(NumberFormat.money(low.p5), NumberFormat.money(low.p95))))"])
             rows.append(["Cash below the floor", eventText(share: stats.cashOutShare, month: stats.cashOutMonth)])
             rows.append(["Break-even", eventText(share: stats.breakEvenShare, month: stats.breakEvenMonth)])
-            rows.append(["Raise needed to stay above the floor in 90% of runs", NumberFormat.money(stats.raiseFor90Percent)])
+            rows.append(["Raise needed to stay above the floor in 90% of runs", stats.raiseFor90Percent > 0 ? NumberFormat.money(stats.raiseFor90Percent) : "none"])
         } else {
             rows.append(["Cash low point", "\(NumberFormat.money(funding.cashLowPoint)) in \(monthText(funding.cashLowPointMonth))"])
             rows.append(["Cash below the floor", funding.cashOutMonth.map(monthText) ?? "not within the horizon"])

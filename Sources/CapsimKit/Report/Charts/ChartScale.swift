@@ -30,18 +30,21 @@ public enum ChartUnit: Sendable, Hashable {
             while scaled >= 1000, unit < units.count - 1 { scaled /= 1000; unit += 1 }
             return value == 0 ? "0" : (value < 0 ? "-" : "") + Self.trimmed(scaled, 1) + " " + units[unit]
         case .percent: return Self.trimmed(value * 100, 1) + "%"
-        case .milliseconds: return abs(value) >= 1000 ? Self.trimmed(value / 1000, 2) + " s" : Self.trimmed(value, 3) + " ms"
+        case .milliseconds:
+            let magnitude = abs(value)
+            return magnitude >= 1000 ? Self.trimmed(value / 1000, 2) + " s" : Self.trimmed(value, magnitude >= 100 ? 0 : magnitude >= 1 ? 1 : 3) + " ms"
         }
     }
 
-    /// `1200` → `1.2k`, `3e6` → `3M`; below 1000, up to three decimals without trailing zeros.
+    /// `1200` → `1.2k`, `3e6` → `3M`; below 1000, up to three decimals without trailing zeros
+    /// (six below 1, so that a log axis's `0.0001` is not `0`).
     static func compact(_ value: Double) -> String {
         let magnitude = abs(value)
         let sign = value < 0 ? "-" : ""
         for (scale, suffix) in [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")] where magnitude >= scale {
             return sign + trimmed(magnitude / scale, 2) + suffix
         }
-        return sign + trimmed(magnitude, 3)
+        return sign + trimmed(magnitude, magnitude >= 1 || magnitude == 0 ? 3 : 6)
     }
 
     /// At most `decimals` decimals (0 to 6), trailing zeros dropped: `2.50` → `2.5`. Written
