@@ -135,6 +135,14 @@ public struct LinearFit: Sendable, Hashable {
     /// Points fitted.
     public var count: Int
 
+    public init(intercept: Double, slope: Double, r2: Double, covariance: (c00: Double, c01: Double, c11: Double), count: Int) {
+        self.intercept = intercept
+        self.slope = slope
+        self.r2 = r2
+        self.covariance = covariance
+        self.count = count
+    }
+
     public static func == (lhs: LinearFit, rhs: LinearFit) -> Bool {
         lhs.intercept == rhs.intercept && lhs.slope == rhs.slope && lhs.r2 == rhs.r2 && lhs.count == rhs.count
             && lhs.covariance == rhs.covariance

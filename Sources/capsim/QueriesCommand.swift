@@ -7,13 +7,21 @@ struct QueriesCommand: ParsableCommand {
         commandName: "queries",
         abstract: "Time the portable queries of queries/ on synthetic data of projected months and fit how they grow.",
         discussion: """
-        For each month (default: each phase-entry month), generates data at 1/8, 1/4, 1/2 and 1 \
-        of the scale that keeps every table at or under --max-rows rows, runs every portable query \
-        --repeat times (median), reads its plan (EXPLAIN QUERY PLAN), fits time = a·rows^b on the \
-        log-log points (GSL least squares, R²) and extrapolates to the month's full size. \
-        Reports the first month each query exceeds the scenario's queries.budget_ms (default \
-        100) and full scans of tables over 100,000 rows. --output DIR writes queries.csv, \
-        fits.csv and queries.json.
+        For each month (default: each phase-entry month), generates data at 1/16, 1/8, 1/4, 1/2 \
+        and 1 of the scale that keeps every table at or under --max-rows rows, runs every portable \
+        query --repeat times (median; a run past --query-timeout is interrupted), reads its plan \
+        (EXPLAIN QUERY PLAN), fits time = a·rows^b on the log-log points (GSL least squares, R², a \
+        90% interval from the fit's covariance) and extrapolates to the month's full size, warning \
+        where that stretches the fit more than 10×. Every query appears in every month with its \
+        status (ok, no rows, error, timed out) and why. Reports the first month of the whole \
+        horizon each query passes its budget (its '-- budget_ms:' header, else the scenario's \
+        queries.budget_ms, default 100) and full scans of tables over 100,000 rows.
+
+        --output DIR writes queries.csv, fits.csv, queries.json (what capsim report --queries \
+        reads) and measured.yaml: a scenario that extends this one with the storage sizes measured \
+        (usage.bytes_per_message, bytes_per_event, bytes_per_account) and, for each query with a \
+        '-- per:' header, a workload.queries entry (MODEL.md §9) with ms = {a, b, table} from the \
+        fit, so that `capsim run DIR/measured.yaml` projects storage and compute from the measurement.
         """)
 
     @Argument(help: "The scenario file (YAML).")
@@ -25,16 +33,19 @@ struct QueriesCommand: ParsableCommand {
     @Flag(help: "Measure each phase-entry month (the default).")
     var phases = false
 
-    @Option(name: .customLong("max-rows"), help: "Rows the largest table may have at the biggest scale (no table gets more).")
+    @Option(name: .customLong("max-rows"), help: "Rows the largest table may have at the biggest scale (100 to 100,000,000; no table gets more).")
     var maxRows = 100_000
 
-    @Option(help: "Runs of each query (the median is kept).")
+    @Option(help: "Runs of each query (1 to 1,000; the median is kept).")
     var `repeat` = 5
+
+    @Option(name: .customLong("query-timeout"), help: "Seconds a query may run before it is interrupted and reported as timed out (0.001 to 3,600).")
+    var queryTimeout = 30.0
 
     @Option(help: "Random seed of the data.")
     var seed: UInt64 = 1
 
-    @Option(help: "Write queries.csv, fits.csv and queries.json into this directory.")
+    @Option(help: "Write queries.csv, fits.csv, queries.json and measured.yaml into this directory.")
     var output: String?
 
     @Option(help: "Report format: table or markdown.")
@@ -48,8 +59,11 @@ struct QueriesCommand: ParsableCommand {
 
     func validate() throws {
         if months != nil, phases { throw ValidationError("give --months or --phases, not both") }
-        if maxRows < 100 { throw ValidationError("--max-rows must be at least 100") }
-        if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if !(100...100_000_000).contains(maxRows) { throw ValidationError("--max-rows must be between 100 and 100000000, got \(maxRows)") }
+        if !(1...1000).contains(`repeat`) { throw ValidationError("--repeat must be between 1 and 1000, got \(`repeat`)") }
+        if !(queryTimeout.isFinite && queryTimeout >= 0.001 && queryTimeout <= 3600) {
+            throw ValidationError("--query-timeout must be between 0.001 and 3600 seconds, got \(queryTimeout)")
+        }
     }
 
     func run() throws {
@@ -69,8 +83,8 @@ struct QueriesCommand: ParsableCommand {
         let bench: QueryBench
         do {
             bench = try QueryBench.run(loaded, months: asked, queries: try QueryFile.all(in: queries), migrations: migrations,
-                                       maxRows: maxRows, repeats: `repeat`, seed: seed, progress: { _ in
-                                           progress.update(done: done, total: asked.count * 4)
+                                       maxRows: maxRows, repeats: `repeat`, timeout: queryTimeout, seed: seed, progress: { _ in
+                                           progress.update(done: done, total: asked.count * QueryBench.scales.count)
                                            done += 1
                                        })
         } catch let error as SchemaError {
@@ -82,8 +96,12 @@ struct QueriesCommand: ParsableCommand {
             try OutputFile.write(bench.timingsCSV(), to: (output as NSString).appendingPathComponent("queries.csv"))
             try OutputFile.write(bench.fitsCSV(), to: (output as NSString).appendingPathComponent("fits.csv"))
             try OutputFile.write(bench.json().serialized(), to: (output as NSString).appendingPathComponent("queries.json"))
+            let measured = (output as NSString).appendingPathComponent("measured.yaml")
+            let command = (["capsim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            try OutputFile.write(bench.measuredScenarioYAML(extending: CalibrateCommand.relativePath(of: scenario, from: measured),
+                                                            command: command, date: CalibrateCommand.today()), to: measured)
         }
-        let document = bench.summary(scenario: loaded)
+        let document = bench.summary()
         try OutputFile.writeStandardOutput(format == .markdown ? document.markdown() : document.plainText())
     }
 }

@@ -84,7 +84,7 @@ struct ReportCLITests {
         let page = directory.appendingPathComponent("r.html")
         let queries = directory.appendingPathComponent("q")
         try FileManager.default.createDirectory(at: queries, withIntermediateDirectories: true)
-        try Data(#"{"budget_ms": 20, "timings": [{"query": "recent", "table_rows": 1000, "median_ms": 0.5}, {"query": "recent", "table_rows": 4000, "median_ms": 2.1}, {"query": "recent", "table_rows": 16000, "median_ms": 8.3}], "fits": [{"query": "recent", "table": "chat_messages"}]}"#.utf8)
+        try Data(#"{"budget_ms": 20, "timings": [{"query": "recent", "table_rows": 1000, "median_ms": 0.5}, {"query": "recent", "table_rows": 4000, "median_ms": 2.1}, {"query": "recent", "table_rows": 16000, "median_ms": 8.3}], "fits": [{"query": "recent", "table": "chat_messages", "a": 0.0005, "b": 1, "r2": 0.99, "covariance": [0.01, -0.001, 0.0001], "budget_ms": 20, "first_month_over_budget": 9}]}"#.utf8)
             .write(to: queries.appendingPathComponent("queries.json"))
         let actuals = directory.appendingPathComponent("actuals.csv")
         try Data("month,users_total\n2025-03,40\n2025-04,90\n".utf8).write(to: actuals)
@@ -94,6 +94,7 @@ struct ReportCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         let html = try String(contentsOf: page, encoding: .utf8)
         #expect(html.contains("Query time against rows"))
+        #expect(html.contains("month 9 (2025-10)"))
         #expect(html.contains("<title>observed 2025-04: 90</title>"))
         #expect(html.contains("deterministic (every input at its mean)"))
 

@@ -11,8 +11,8 @@ struct QueryBenchTests {
         // Timings of 0.003·rows^b with ±5% multiplicative noise.
         let ms = rows.map { 0.003 * pow($0, exponent) * Double.random(in: 0.95...1.05, using: &rng) }
         let fit = try #require(QueryBench.fit(rows: rows, ms: ms))
-        #expect(abs(fit.b - exponent) < 0.03, "b = \(fit.b)")
-        #expect(abs(fit.a / 0.003 - 1) < 0.25)
+        #expect(abs(fit.slope - exponent) < 0.03, "b = \(fit.slope)")
+        #expect(abs(exp(fit.intercept) / 0.003 - 1) < 0.25)
         #expect(fit.r2 > 0.99)
         #expect(QueryBench.fit(rows: [100, 100], ms: [1, 2]) == nil, "one size cannot be fitted")
     }
@@ -24,12 +24,108 @@ struct QueryBenchTests {
         let bench = try QueryBench.run(scenario, months: [6], queries: queries, migrations: Fixtures.path("migrations"),
                                        maxRows: 2000, repeats: 1)
         let portable = queries.filter(\.isPortable).count
-        #expect(bench.timings.count == portable * 4)
-        #expect(bench.timings.allSatisfy { !$0.plan.isEmpty && $0.medianMs >= 0 })
-        #expect(bench.timingsCSV().hasPrefix("month,query,scale,rows_scanned_table,table_rows,median_ms,rows_returned,plan\r\n"))
-        #expect(bench.fitsCSV().hasPrefix("query,a,b,r2,projected_ms_m6\r\n"))
+        #expect(bench.timings.count == portable * 5, "five scales")
+        #expect(bench.scaleSpread >= 16 * 0.99, "the scales span 16×")
+        #expect(bench.timings.allSatisfy { !$0.plan.isEmpty && ($0.medianMs ?? -1) >= 0 })
+        #expect(bench.timingsCSV().hasPrefix("month,query,scale,status,reason,rows_scanned_table,table_rows,median_ms,rows_returned,plan\r\n"))
+        #expect(bench.fitsCSV().hasPrefix("query,table,a,b,r2,budget_ms,extrapolation_factor,first_month_over_budget,full_rows_m6,projected_ms_m6,low_ms_m6,high_ms_m6\r\n"))
+        #expect(Set(bench.fits.map(\.query)).union(bench.unfitted.map(\.query)) == Set(queries.filter(\.isPortable).map(\.name)),
+                "every query is fitted or says why not")
         let messagesToday = try #require(bench.timings.first { $0.query == "messages_today" })
         #expect(messagesToday.table == "chat_messages")
-        #expect(messagesToday.fullScans.contains("chat_messages"), "DATE(created_at) = CURRENT_DATE cannot use the index: \(messagesToday.plan)")
+        #expect(messagesToday.scans.contains("chat_messages"), "DATE(created_at) = CURRENT_DATE cannot use the index: \(messagesToday.plan)")
+    }
+
+    /// A queries directory holding `files` (name → text), removed by the caller.
+    static func directory(_ files: [String: String]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-queries-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        for (name, text) in files { try Data(text.utf8).write(to: url.appendingPathComponent(name)) }
+        return url
+    }
+
+    @Test("Headers say how often a query runs and its budget; bad headers name the file")
+    func headers() throws {
+        let good = try Self.directory(["a.sql": "-- name: a\n-- portable: yes\n-- per: active_user_day\n-- count: 2.5\n-- budget_ms: 20\nSELECT 1;\n"])
+        defer { try? FileManager.default.removeItem(at: good) }
+        let query = try #require(try QueryFile.all(in: good.path).first)
+        #expect(query.rate == .activeUserDay && query.count == 2.5 && query.budgetMs == 20)
+        for (header, message) in [("-- per: hour", "'-- per:' must be one of message, active_user_day, account_month, got 'hour'"),
+                                  ("-- per: message\n-- count: -1", "'-- count:' must be a number above 0"),
+                                  ("-- budget_ms: nan", "'-- budget_ms:' must be a number above 0"),
+                                  ("-- count: 3", "'-- count:' needs '-- per:'")] {
+            let bad = try Self.directory(["b.sql": "-- name: b\n-- portable: yes\n\(header)\nSELECT 1;\n"])
+            defer { try? FileManager.default.removeItem(at: bad) }
+            #expect(throws: SchemaError.self) { try QueryFile.all(in: bad.path) }
+            do { _ = try QueryFile.all(in: bad.path) } catch {
+                #expect(error.description.contains(message), "\(error.description)")
+                #expect(error.description.contains("b.sql"))
+            }
+        }
+    }
+
+    @Test("A failing or endless query is reported with its status and the run goes on; the budget month spans the horizon")
+    func statusesAndBudget() throws {
+        // Given a query that fails, one that runs far past its time limit, one that finds
+        // nothing, and one whose own budget is passed as messages grow
+        let directory = try Self.directory([
+            "broken.sql": "-- name: broken\n-- portable: yes\nSELECT nothing FROM no_such_table;\n",
+            "endless.sql": "-- name: endless\n-- portable: yes\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n;\n",
+            "empty.sql": "-- name: empty\n-- portable: yes\nSELECT id FROM chat_messages WHERE role = 'nobody';\n",
+            "scan.sql": "-- name: scan\n-- portable: yes\n-- budget_ms: 5\nSELECT count(*) FROM chat_messages WHERE content LIKE '%zz%';\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        // When they are measured with a 50 ms limit
+        let bench = try QueryBench.run(scenario, months: [6, 12], queries: try QueryFile.all(in: directory.path),
+                                       migrations: Fixtures.path("migrations"), maxRows: 4000, repeats: 1, timeout: 0.05)
+        // Then each appears in every month and scale with what became of it
+        #expect(bench.timings.count == 4 * 2 * 5)
+        func statuses(_ name: String) -> Set<QueryStatus> { Set(bench.timings.filter { $0.query == name }.map(\.status)) }
+        #expect(statuses("broken") == [.error])
+        #expect(bench.timings.first { $0.query == "broken" }!.reason.contains("no_such_table"))
+        #expect(statuses("endless") == [.timedOut])
+        #expect(statuses("empty") == [.noRows])
+        #expect(statuses("scan") == [.ok])
+        #expect(Set(bench.unfitted.map(\.query)) == ["broken", "endless"])
+        let summary = bench.summary().plainText()
+        #expect(summary.contains("timed out at 5 of 5 scales (interrupted after 0.05 s (--query-timeout))"))
+        // And the month over budget is the first month of the whole horizon past 5 ms, not of the months asked
+        let fit = try #require(bench.fits.first { $0.query == "scan" })
+        #expect(fit.budgetMs == 5)
+        let projection = try Simulator.project(scenario)
+        func rows(_ month: Int) throws -> Double {
+            Double(try SyntheticData(projection: projection, options: DataOptions(month: month)).expectedCounts()["chat_messages"])
+        }
+        let month = try #require(fit.firstMonthOverBudget)
+        #expect(fit.projected(rows: try rows(month)) > 5)
+        if month > 1 { #expect(fit.projected(rows: try rows(month - 1)) <= 5) }
+    }
+
+    @Test("measured.yaml extends the scenario with measured storage and the workload, and the projection uses them")
+    func measuredScenario() throws {
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        let queries = try QueryFile.all(in: Fixtures.path("queries")).filter { $0.rate != nil }
+        #expect(Set(queries.map(\.name)) == ["send_message", "load_conversation", "quota_check", "list_conversations", "sign_in"])
+        let bench = try QueryBench.run(scenario, months: [6, 12], queries: queries, migrations: Fixtures.path("migrations"),
+                                       maxRows: 3000, repeats: 1)
+        #expect(bench.workloadQueries.count == 5)
+        #expect(bench.workloadQueries.allSatisfy { $0.growth?.table == .chatMessages })
+        let directory = try Self.directory([:])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("measured.yaml")
+        try Data(bench.measuredScenarioYAML(extending: Fixtures.path("scenarios/mirai-roadmap.yaml"), command: "capsim queries …", date: "2026-01-01").utf8)
+            .write(to: file)
+        let measured = try Scenario.load(path: file.path)
+        #expect(measured.workload.queries.map(\.name).sorted() == queries.map(\.name).sorted())
+        let bytes = try #require(bench.storage?.bytesPerMessage)
+        #expect(abs(measured[measured.usage.bytesPerMessage] / bytes - 1) < 1e-5)
+        let send = try #require(measured.workload.queries.first { $0.name == "send_message" })
+        let fitted = try #require(bench.workloadQueries.first { $0.name == "send_message" }?.growth)
+        guard case let .growing(a, b, table) = send.time else { Issue.record("send_message: not {a, b, table}"); return }
+        #expect(abs(measured[a] / fitted.a - 1) < 1e-5 && abs(measured[b] - fitted.b) < 1e-5 && table == .chatMessages)
+        let before = try Simulator.project(scenario).row(24), after = try Simulator.project(measured).row(24)
+        #expect(after[.busyCores] > 0, "the measured workload keeps cores busy")
+        #expect(after[.dbBytes] != before[.dbBytes], "storage follows the measured bytes per row")
     }
 }

@@ -108,33 +108,33 @@ struct ReportTests {
         #expect(report.fanChart(.mrr, title: "MRR", unit: .money).svg().contains("<title>observed 2026-05: $400</title>"))
     }
 
-    @Test("Measured queries: the fit, its interval, and the first month of the horizon over budget")
+    @Test("Measured queries are read back with their fit, interval, budget and month over budget")
     func queries() throws {
-        // Given timings that follow ms = 0.001 · rows exactly, and a budget of 50 ms
+        // Given what capsim queries wrote for ms = 0.001 · rows, a budget of 50 ms passed in month 14
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let timings = [1000.0, 2000, 4000, 8000].map { rows in
             "{\"query\": \"recent\", \"table_rows\": \(rows), \"median_ms\": \(rows * 0.001)}"
-        }
-        try Data("{\"budget_ms\": 50, \"timings\": [\(timings.joined(separator: ","))], \"fits\": [{\"query\": \"recent\", \"table\": \"chat_messages\"}]}".utf8)
-            .write(to: directory.appendingPathComponent("queries.json"))
-        // When it is read back
+        } + ["{\"query\": \"recent\", \"table_rows\": 0, \"median_ms\": null}"]
+        let fit = "{\"query\": \"recent\", \"table\": \"chat_messages\", \"a\": 0.001, \"b\": 1, \"r2\": 1, \"covariance\": [0.01, -0.001, 0.0001], \"budget_ms\": 50, \"first_month_over_budget\": 14}"
+        try Data("{\"timings\": [\(timings.joined(separator: ","))], \"fits\": [\(fit)]}".utf8).write(to: directory.appendingPathComponent("queries.json"))
+        // When it is read back and drawn
         let measured = try QueryMeasurements.read(directory: directory.path)
         let query = try #require(measured.queries.first)
-        let fit = try #require(query.fit)
-        // Then the fit is that line, with no width to its interval, and the month over budget is
-        // the first whose chat_messages rows pass 50,000
-        #expect(abs(fit.slope - 1) < 1e-9)
-        #expect(abs(query.projectedMs(rows: 50_000)! - 50) < 1e-6)
-        let interval = try #require(fit.interval(at: log(20_000), level: 0.9))
-        #expect(abs(interval.high - interval.low) < 1e-6)
-        let projection = try Simulator.project(try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml")))
-        let month = try #require(measured.firstMonthOverBudget(query, in: projection))
-        func rows(_ month: Int) throws -> Int { try SyntheticData(projection: projection, options: DataOptions(month: month)).expectedCounts()["chat_messages"] }
-        #expect(try rows(month) > 50_000)
-        #expect(try rows(month - 1) <= 50_000)
-        // And a directory without queries.json is a clear error
+        #expect(query.points.count == 4, "an untimed run is not a point")
+        #expect(abs(query.projectedMs(rows: 50_000) - 50) < 1e-9)
+        #expect(query.firstMonthOverBudget == 14 && query.budgetMs == 50)
+        let interval = try #require(query.fit.interval(at: log(20_000), level: 0.9))
+        #expect(interval.low < log(20) && log(20) < interval.high)
+        var report = try Self.report(try Self.small())
+        report.queries = measured
+        #expect(report.queryTable(measured).contains("month 14 (2027-05)"))
+        #expect(report.queryChart(measured).svg().contains("budget 50 ms"))
+        // And a file from before fits carried their covariance, or no file, is a clear error
+        try Data("{\"timings\": [], \"fits\": [{\"query\": \"recent\", \"table\": \"t\", \"a\": 1, \"b\": 1, \"r2\": 1}]}".utf8)
+            .write(to: directory.appendingPathComponent("queries.json"))
+        #expect(throws: ReportError.self) { try QueryMeasurements.read(directory: directory.path) }
         #expect(throws: ReportError.self) { try QueryMeasurements.read(directory: directory.appendingPathComponent("none").path) }
     }
 

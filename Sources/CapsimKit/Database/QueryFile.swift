@@ -1,11 +1,15 @@
 import Foundation
 import GRDB
 
-/// A query of `queries/`: PostgreSQL text with a header naming it and what it measures.
+/// A query of `queries/`: PostgreSQL text with a header naming it and what it measures, and,
+/// for a query the product runs on every user action, how often it runs and its budget.
 ///
 ///     -- name: daily_active_users
 ///     -- measures: users with at least one analytics event today (DAU).
 ///     -- portable: yes            (or: no (postgres-only: …), or: yes (writes))
+///     -- per: message             (or active_user_day, account_month: MODEL.md §9's rates)
+///     -- count: 1                 (runs per unit of `per`; default 1)
+///     -- budget_ms: 20            (its own budget; default the scenario's queries.budget_ms)
 public struct QueryFile: Sendable {
     public var path: String
     public var name: String
@@ -14,6 +18,12 @@ public struct QueryFile: Sendable {
     public var isPortable: Bool
     /// Writes rows; its result is the number of rows written.
     public var isWrite: Bool
+    /// How often the product runs it (`-- per:`), for the workload of §9; nil for a report.
+    public var rate: QueryRate?
+    /// Runs per unit of ``rate`` (`-- count:`).
+    public var count: Double
+    /// Its own budget in milliseconds (`-- budget_ms:`); nil: the scenario's.
+    public var budgetMs: Double?
     /// The query as written (one statement).
     public var sql: String
     let statement: SQLStatement
@@ -40,6 +50,24 @@ public struct QueryFile: Sendable {
         }
         guard statements.count == 1 else {
             throw SchemaError(location: "\(path):1", message: "a query file holds exactly one statement, found \(statements.count)")
+        }
+        rate = try header["per"].map { text throws(SchemaError) in
+            guard let rate = QueryRate(rawValue: text) else {
+                throw SchemaError(location: path, message: "'-- per:' must be one of \(QueryRate.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+            }
+            return rate
+        }
+        func number(_ key: String, upTo limit: Double) throws(SchemaError) -> Double? {
+            guard let text = header[key] else { return nil }
+            guard let value = Double(text), value.isFinite, value > 0, value <= limit else {
+                throw SchemaError(location: path, message: "'-- \(key):' must be a number above 0 and at most \(NumberFormat.grouped(limit)), got '\(text)'")
+            }
+            return value
+        }
+        count = try number("count", upTo: 1e6) ?? 1
+        budgetMs = try number("budget_ms", upTo: 1e7)
+        if rate == nil, header["count"] != nil {
+            throw SchemaError(location: path, message: "'-- count:' needs '-- per:' (message, active_user_day or account_month)")
         }
         self.path = path
         self.name = name

@@ -37,7 +37,7 @@ extension Calibration {
         }
         lines.append("# Each is a distribution of that mean and standard error: beta for rates, lognormal for positive values.")
         for warning in warnings { lines.append("# Warning: \(warning)") }
-        lines.append("extends: \(Self.quoted(extendsPath))")
+        lines.append("extends: \(YAMLOverride.quoted(extendsPath))")
         let root = YAMLOverride()
         for parameter in parameters {
             let (text, capped) = distributionText(parameter)
@@ -49,8 +49,6 @@ extension Calibration {
 
     /// Shortest text that reads back as the same double.
     static func number(_ value: Double) -> String { "\(value)" }
-
-    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
     // MARK: Reports
 
@@ -133,51 +131,5 @@ extension Calibration {
             } ?? .null,
             "warnings": .array(warnings.map(JSONValue.string)),
         ])
-    }
-}
-
-/// The keys a calibrated scenario sets, as nested YAML: named list entries by their identity
-/// key (`tiers: [{name: pro, churn: …}]`), which `extends` merges by name.
-private final class YAMLOverride {
-    var entries: [(key: String, node: YAMLOverride)] = []
-    var leaf: String?
-
-    func set(_ keyPath: String, to text: String) {
-        var node = self
-        for segment in keyPath.split(separator: ".").map(String.init) {
-            if let existing = node.entries.first(where: { $0.key == segment })?.node {
-                node = existing
-            } else {
-                let child = YAMLOverride()
-                node.entries.append((segment, child))
-                node = child
-            }
-        }
-        node.leaf = text
-    }
-
-    /// The lines of this node's entries under a key of `kind`.
-    func lines(kind: KeyKind?, indent: String) -> [String] {
-        var result: [String] = []
-        for (key, node) in entries {
-            if case let .list(spec)? = kind {
-                // `key` is an entry's identity; the list's own key was written by the parent.
-                let identity = spec.identity == .phase ? key : Calibration.quoted(key)
-                result.append("\(indent)- \(spec.identityKey ?? "name"): \(identity)")
-                result += node.lines(kind: .mapping(spec.entry), indent: indent + "  ")
-                continue
-            }
-            let name = key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? key : Calibration.quoted(key)
-            if let leaf = node.leaf {
-                result.append("\(indent)\(name): \(leaf)")
-            } else {
-                result.append("\(indent)\(name):")
-                let childKind = kind?.child(key)
-                var isList = false
-                if case .list? = childKind { isList = true }
-                result += node.lines(kind: childKind, indent: indent + (isList ? "" : "  "))
-            }
-        }
-        return result
     }
 }

@@ -236,7 +236,8 @@ extension PlanningReport {
             marks.append(.points(label: query.name, colour: colour, radius: 3.5, query.points.map {
                 XYChart.Point(x: $0.rows, y: $0.ms, tooltip: "\(query.name): \(NumberFormat.grouped($0.ms, decimals: 3)) ms at \(NumberFormat.grouped($0.rows)) rows of \(query.table)")
             }))
-            guard let fit = query.fit, let measured = query.points.map(\.rows).filter({ $0 > 0 }).max(),
+            let fit = query.fit
+            guard let measured = query.points.map(\.rows).filter({ $0 > 0 }).max(),
                   let smallest = query.points.map(\.rows).filter({ $0 > 0 }).min() else { continue }
             let largest = max(measured, horizonRows(query))
             let xs = (0...24).map { exp(log(smallest) + (log(largest) - log(smallest)) * Double($0) / 24) }
@@ -245,7 +246,9 @@ extension PlanningReport {
             marks.append(.line(label: "", colour: colour, x: xs, y: xs.map { $0 <= measured * 1.0001 ? exp(fit.value(at: log($0))) : nil }, dashed: false, step: false))
             marks.append(.line(label: "", colour: colour, x: xs, y: xs.map { $0 >= measured * 0.9999 ? exp(fit.value(at: log($0))) : nil }, dashed: true, step: false))
         }
-        marks.append(.rule(label: "budget \(ChartUnit.milliseconds.format(queries.budgetMs))", colour: Palette.vermillion, y: queries.budgetMs))
+        for budget in Set(queries.queries.map(\.budgetMs)).sorted() {
+            marks.append(.rule(label: "budget \(ChartUnit.milliseconds.format(budget))", colour: Palette.vermillion, y: budget))
+        }
         return XYChart(title: "Median query time against the rows of its main table (dashed: extrapolated to the horizon)",
                        x: .init(label: "rows of the main table (log)", unit: .count, kind: .log), y: .init(label: "milliseconds (log)", unit: .milliseconds, kind: .log), marks: marks)
     }
@@ -254,13 +257,13 @@ extension PlanningReport {
         let rows = queries.queries.map { query -> [String] in
             let rows = horizonRows(query)
             let projected = rows > 0 ? query.projectedMs(rows: rows) : nil
-            return [query.name, query.table, query.fit.map { NumberFormat.grouped($0.slope, decimals: 2) } ?? "–",
-                    query.fit.map { NumberFormat.grouped($0.r2, decimals: 2) } ?? "–", NumberFormat.grouped(rows),
-                    projected.map { ChartUnit.milliseconds.format($0) } ?? "–",
-                    queries.firstMonthOverBudget(query, in: projection).map(monthText) ?? "within the horizon"]
+            return [query.name, query.table, NumberFormat.grouped(query.fit.slope, decimals: 2),
+                    NumberFormat.grouped(query.fit.r2, decimals: 2), NumberFormat.grouped(rows),
+                    projected.map { ChartUnit.milliseconds.format($0) } ?? "–", ChartUnit.milliseconds.format(query.budgetMs),
+                    query.firstMonthOverBudget.map(monthText) ?? "within the horizon"]
         }
-        return Self.table(headers: ["query", "table", "exponent b", "R²", "rows at month \(horizon)", "projected time", "over budget from"],
-                          rows: rows, numeric: [2, 3, 4, 5])
+        return Self.table(headers: ["query", "table", "exponent b", "R²", "rows at month \(horizon)", "projected time", "budget", "over budget from"],
+                          rows: rows, numeric: [2, 3, 4, 5, 6])
     }
 
     /// Cost per account and gross margin, with the ranges the phases state for them.

@@ -1,6 +1,19 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import GSLKit
+
+/// What became of one query on one synthetic database.
+public enum QueryStatus: String, Sendable, Hashable {
+    /// Timed; it returned (or, for a write, changed) at least one row.
+    case ok
+    /// Timed, but it returned no row: its time may not say what it would cost on real data.
+    case noRows = "no rows"
+    /// SQLite refused or failed it; ``QueryTiming/reason`` says why.
+    case error
+    /// It ran past the time limit and was interrupted.
+    case timedOut = "timed out"
+}
 
 /// One query timed on one synthetic database (a row of `queries.csv`).
 public struct QueryTiming: Sendable, Hashable {
@@ -11,204 +24,256 @@ public struct QueryTiming: Sendable, Hashable {
     public var table: String
     /// That table's rows at this scale.
     public var tableRows: Int
-    public var medianMs: Double
+    /// Median milliseconds over the runs; nil unless the status is ok or no rows.
+    public var medianMs: Double?
     public var rowsReturned: Int
     /// `EXPLAIN QUERY PLAN`, its lines joined with " | ".
     public var plan: String
-    /// Tables the plan scans in full (SQLite's SCAN: every row of the table or of one of its indexes).
-    public var fullScans: [String]
+    /// Tables the plan scans (SQLite's SCAN: the table or one of its indexes, unless a LIMIT stops it early).
+    public var scans: [String]
+    public var status: QueryStatus
+    /// Why the status is not ok ("" when it is).
+    public var reason: String
+
+    /// Whether the time is a measurement a fit may use.
+    public var isTimed: Bool { medianMs != nil }
 }
 
-/// A query's time as a power of its main table's rows, time = a · rows^b (a least-squares
-/// fit of log time on log rows), and its extrapolation to each asked month's full size.
+/// One synthetic database the queries ran on: its month, scale and rows per table.
+public struct QueryDataset: Sendable, Hashable {
+    public var month: Int
+    public var scale: Double
+    public var counts: TableCounts
+}
+
+/// A query's time as a power of its main table's rows, time = a · rows^b (least squares of
+/// log time on log rows, with the coefficients' covariance), and its extrapolation to the
+/// full size of each asked month and of every month of the horizon.
 public struct QueryFit: Sendable, Hashable {
     public var query: String
     public var table: String
-    public var a: Double
-    public var b: Double
-    public var r2: Double
-    /// Extrapolated milliseconds at each asked month's full size.
-    public var projectedMs: [Double]
-    /// Full-size rows of the main table at each asked month.
+    /// log ms = log a + b · log rows.
+    public var line: LinearFit
+    public var a: Double { exp(line.intercept) }
+    public var b: Double { line.slope }
+    public var r2: Double { line.r2 }
+    /// The most rows of `table` any timing had.
+    public var largestMeasured: Double
+    /// The budget the query is held to (its header's, else the scenario's).
+    public var budgetMs: Double
+    /// Full-size rows of `table` at each asked month, and the fitted milliseconds there.
     public var fullRows: [Int]
+    public var projectedMs: [Double]
+    /// The 90% interval of the fitted time at each asked month (nil with fewer than three points).
+    public var interval: [(low: Double, high: Double)?]
+    /// The first month 1 … H whose projected time passes the budget; nil if none does.
+    public var firstMonthOverBudget: Int?
 
-    public func projected(rows: Double) -> Double { a * pow(rows, b) }
+    public static func == (lhs: QueryFit, rhs: QueryFit) -> Bool {
+        lhs.query == rhs.query && lhs.line == rhs.line && lhs.fullRows == rhs.fullRows
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(query) }
+
+    /// The fitted milliseconds at `rows`.
+    public func projected(rows: Double) -> Double { exp(line.value(at: log(max(rows, 1)))) }
+
+    /// The 90% interval of the fitted milliseconds at `rows`.
+    public func interval(rows: Double) -> (low: Double, high: Double)? {
+        line.interval(at: log(max(rows, 1)), level: 0.9).map { (exp($0.low), exp($0.high)) }
+    }
+
+    /// Full rows at the last asked month ÷ the largest measured: how far the fit is stretched.
+    public var extrapolationFactor: Double { Double(fullRows.max() ?? 0) / max(largestMeasured, 1) }
+
+    /// A fit stretched past this factor is flagged.
+    public static let extrapolationWarning = 10.0
 }
 
 /// `capsim queries`: the portable queries of `queries/`, timed on synthetic data of each asked
-/// month at several scales, with plans, power-law fits and the first month over budget.
+/// month at scales spanning 16×, with plans, statuses, power-law fits, their intervals and the
+/// first month of the horizon each query passes its budget.
 public struct QueryBench: Sendable {
+    public var scenario: Scenario
     public var months: [Int]
+    public var queries: [QueryFile]
+    public var datasets: [QueryDataset]
     public var timings: [QueryTiming]
     public var fits: [QueryFit]
-    public var budgetMs: Double
-    /// Per query: the first asked month whose extrapolated time exceeds the budget.
-    public var firstOverBudget: [String: Int]
-    /// Per query and month: full scans of tables with more than `largeTable` rows at full size.
+    /// Queries that could not be fitted, and why (every query appears in ``fits`` or here).
+    public var unfitted: [(query: String, reason: String)]
+    /// Per query and month: scans of tables with more than ``largeTable`` rows at full size
+    /// whose time grows with the rows (b ≥ ``scanExponent``).
     public var largeScans: [(query: String, month: Int, table: String, rows: Int)]
+    /// Storage measured on the largest dataset of the last month.
+    public var storage: StorageMeasurement?
 
     /// Rows at full size above which a full scan is flagged.
     public static let largeTable = 100_000
+    /// A plan's SCAN counts as a full scan when the time grows at least as rows^0.5; a SCAN
+    /// that a LIMIT stops early takes the same time whatever the rows.
+    public static let scanExponent = 0.5
+    /// The default scales: 1/16 … 1 of the scale that keeps every table under the row cap.
+    public static let scales: [Double] = [0.0625, 0.125, 0.25, 0.5, 1]
 
-    /// Fits time = a·rows^b on log-log points; nil without two distinct sizes.
-    public static func fit(rows: [Double], ms: [Double]) -> (a: Double, b: Double, r2: Double)? {
+    /// Fits log ms = log a + b · log rows; nil without two distinct sizes.
+    public static func fit(rows: [Double], ms: [Double]) -> LinearFit? {
         let points = zip(rows, ms).filter { $0.0 > 0 && $0.1 > 0 }
-        guard let line = Fit.linear(x: points.map { log($0.0) }, y: points.map { log($0.1) }) else { return nil }
-        return (exp(line.intercept), line.slope, line.r2)
+        return Fit.linear(x: points.map { log($0.0) }, y: points.map { log($0.1) })
     }
 
     /// Measures `queries` for `months` of `scenario`: data at each of `scales` of the scale
-    /// that keeps every table at or under `maxRows` rows, each query run `repeats` times (median).
+    /// that keeps every table at or under `maxRows` rows, each query run `repeats` times
+    /// (median), each run stopped after `timeout` seconds.
     public static func run(_ scenario: Scenario, months: [Int], queries: [QueryFile], migrations: String,
-                           maxRows: Int, repeats: Int, scales: [Double] = [0.125, 0.25, 0.5, 1], seed: UInt64 = 1,
-                           progress: ((String) -> Void)? = nil) throws -> QueryBench {
+                           maxRows: Int, repeats: Int, timeout: Double = 30, scales: [Double] = QueryBench.scales,
+                           seed: UInt64 = 1, progress: ((String) -> Void)? = nil) throws -> QueryBench {
         let projection = try Simulator.project(scenario)
         let portable = queries.filter(\.isPortable)
-        var timings: [QueryTiming] = []
-        var fullRows: [Int: [String: Int]] = [:]
+        var timings: [QueryTiming] = [], datasets: [QueryDataset] = []
+        var storage: StorageMeasurement?
         for month in months {
             let base = try SyntheticData(projection: projection, options: DataOptions(month: month, seed: seed))
-            let expected = base.expectedCounts()
-            fullRows[month] = Dictionary(uniqueKeysWithValues: expected.counts.map { ($0.table, $0.rows) })
             let top = base.scale(forMaxRows: maxRows)
             for fraction in scales {
                 let planned = DataOptions(month: month, scale: max(top * fraction, 1e-9), seed: seed)
                 progress?("month \(month), scale \(NumberFormat.significant(planned.scale))")
-                let (data, schema, _) = try SyntheticData.generate(projection, options: planned, maxRows: maxRows) {
+                let (data, schema, counts) = try SyntheticData.generate(projection, options: planned, maxRows: maxRows) {
                     try SQLiteSchema(migrations: migrations)
                 }
-                let scale = data.options.scale
+                datasets.append(QueryDataset(month: month, scale: data.options.scale, counts: counts))
                 try schema.refreshMaterializedViews()
                 try schema.queue.write { db in try db.execute(sql: "ANALYZE") }
                 for query in portable {
-                    timings.append(try time(query, in: schema, month: month, scale: scale, repeats: repeats))
+                    timings.append(try time(query, in: schema, month: month, scale: data.options.scale, repeats: repeats, timeout: timeout))
                 }
+                if month == months.last, fraction == scales.last { storage = try schema.measureStorage() }
             }
         }
-        var fits: [QueryFit] = []
-        var firstOver: [String: Int] = [:]
-        var scans: [(String, Int, String, Int)] = []
-        for query in portable {
-            let points = timings.filter { $0.query == query.name }
-            let table = points.last?.table ?? ""
-            let rows = months.map { month in fullRows[month]?[table] ?? points.filter { $0.month == month }.map(\.tableRows).max() ?? 0 }
-            // One fit across every month and scale: the query's cost as its table grows.
-            guard let fit = fit(rows: points.map { Double($0.tableRows) }, ms: points.map(\.medianMs)) else { continue }
-            let projected = rows.map { fit.a * pow(Double(max(1, $0)), fit.b) }
-            fits.append(QueryFit(query: query.name, table: table, a: fit.a, b: fit.b, r2: fit.r2, projectedMs: projected, fullRows: rows))
-            if let index = projected.firstIndex(where: { $0 > scenario.queryBudgetMs }) { firstOver[query.name] = months[index] }
-            for month in months {
-                let scanned = Set(points.filter { $0.month == month }.flatMap(\.fullScans))
-                for name in scanned.sorted() {
-                    let full = fullRows[month]?[name] ?? 0
-                    if full > largeTable { scans.append((query.name, month, name, full)) }
-                }
-            }
-        }
-        return QueryBench(months: months, timings: timings, fits: fits, budgetMs: scenario.queryBudgetMs,
-                          firstOverBudget: firstOver, largeScans: scans)
+        var bench = QueryBench(scenario: scenario, months: months, queries: portable, datasets: datasets, timings: timings,
+                               fits: [], unfitted: [], largeScans: [], storage: storage)
+        bench.fitAll(projection: projection)
+        return bench
     }
 
-    /// Runs `query` `repeats` times (writes in a rolled-back savepoint), and reads its plan.
-    static func time(_ query: QueryFile, in schema: SQLiteSchema, month: Int, scale: Double, repeats: Int) throws -> QueryTiming {
-        let sql = try schema.translate(query)
-        return try schema.queue.write { db in
-            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)").map { $0["detail"] as String }
-            var durations: [Double] = []
-            var returned = 0
-            for _ in 0..<max(1, repeats) {
-                let start = DispatchTime.now().uptimeNanoseconds
-                if query.isWrite {
-                    try db.inSavepoint {
-                        try db.execute(sql: sql)
-                        returned = db.changesCount
-                        return .rollback
-                    }
-                } else {
-                    returned = try Row.fetchAll(db, sql: sql).count
-                }
-                durations.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    private mutating func fitAll(projection: Projection) {
+        let fullCounts = months.map { month in
+            (try? SyntheticData(projection: projection, options: DataOptions(month: month)))?.expectedCounts()
+        }
+        let horizonCounts = (1...max(1, scenario.horizonMonths)).map { month in
+            (try? SyntheticData(projection: projection, options: DataOptions(month: month)))?.expectedCounts()
+        }
+        for query in queries {
+            let points = timings.filter { $0.query == query.name }
+            let timed = points.filter { $0.isTimed && $0.tableRows > 0 }
+            let table = timed.last?.table ?? points.last?.table ?? ""
+            guard let line = Self.fit(rows: timed.map { Double($0.tableRows) }, ms: timed.compactMap(\.medianMs)) else {
+                let failures = points.filter { !$0.isTimed }.map(\.reason)
+                unfitted.append((query.name, failures.first.map { "not timed: \($0)" }
+                    ?? "fewer than two sizes of its main table with a time above 0 (table '\(table)')"))
+                continue
             }
-            durations.sort()
-            let median = durations.count % 2 == 1 ? durations[durations.count / 2]
-                : (durations[durations.count / 2 - 1] + durations[durations.count / 2]) / 2
+            let budget = query.budgetMs ?? scenario.queryBudgetMs
+            var fit = QueryFit(query: query.name, table: table, line: line,
+                               largestMeasured: Double(timed.map(\.tableRows).max() ?? 0), budgetMs: budget,
+                               fullRows: [], projectedMs: [], interval: [], firstMonthOverBudget: nil)
+            fit.fullRows = fullCounts.map { $0?[table] ?? 0 }
+            fit.projectedMs = fit.fullRows.map { fit.projected(rows: Double($0)) }
+            fit.interval = fit.fullRows.map { fit.interval(rows: Double($0)) }
+            fit.firstMonthOverBudget = horizonCounts.indices.first { index in
+                guard let rows = horizonCounts[index]?[table], rows > 0 else { return false }
+                return fit.projected(rows: Double(rows)) > budget
+            }.map { $0 + 1 }
+            fits.append(fit)
+            guard line.slope >= Self.scanExponent else { continue }
+            for (index, month) in months.enumerated() {
+                for name in Set(points.filter { $0.month == month }.flatMap(\.scans)).sorted() {
+                    let full = fullCounts[index]?[name] ?? 0
+                    if full > Self.largeTable { largeScans.append((query.name, month, name, full)) }
+                }
+            }
+        }
+    }
+
+    /// Runs `query` `repeats` times (writes in a rolled-back savepoint), each run interrupted
+    /// after `timeout` seconds, and reads its plan. A failure is a status, not an error.
+    static func time(_ query: QueryFile, in schema: SQLiteSchema, month: Int, scale: Double, repeats: Int,
+                     timeout: Double) throws -> QueryTiming {
+        let sql: String
+        do { sql = try schema.translate(query) } catch {
+            return QueryTiming(month: month, query: query.name, scale: scale, table: "", tableRows: 0, medianMs: nil, rowsReturned: 0,
+                               plan: "", scans: [], status: .error, reason: error.description)
+        }
+        return try schema.queue.write { db in
+            let plan: [String]
+            do { plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)").map { $0["detail"] as String } } catch {
+                return QueryTiming(month: month, query: query.name, scale: scale, table: "", tableRows: 0, medianMs: nil,
+                                   rowsReturned: 0, plan: "", scans: [], status: .error, reason: "\(error)")
+            }
             // The plan's tables: SCAN t / SEARCH t …; the main one is the largest.
-            var tables: [(String, Bool)] = []
+            var tables: [(name: String, isScan: Bool)] = []
             for line in plan {
                 let words = line.split(separator: " ").map(String.init)
                 guard let verb = words.first, verb == "SCAN" || verb == "SEARCH", words.count > 1 else { continue }
                 tables.append((words[1], verb == "SCAN"))
             }
             var main = ("", 0)
-            for (table, _) in tables {
-                let rows = (try? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")) ?? nil
-                if let rows, rows >= main.1 { main = (table, rows) }
+            for table in tables {
+                if let rows = (try? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.name)")) ?? nil, rows >= main.1 { main = (table.name, rows) }
             }
-            return QueryTiming(month: month, query: query.name, scale: scale, table: main.0, tableRows: main.1,
-                               medianMs: median, rowsReturned: returned, plan: plan.joined(separator: " | "),
-                               fullScans: tables.filter(\.1).map(\.0))
+            var timing = QueryTiming(month: month, query: query.name, scale: scale, table: main.0, tableRows: main.1, medianMs: nil,
+                                     rowsReturned: 0, plan: plan.joined(separator: " | "),
+                                     scans: tables.filter(\.isScan).map(\.name), status: .ok, reason: "")
+            var durations: [Double] = []
+            do {
+                for _ in 0..<max(1, repeats) {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    try Self.withTimeLimit(timeout, on: db) {
+                        if query.isWrite {
+                            try db.inSavepoint {
+                                try db.execute(sql: sql)
+                                timing.rowsReturned = db.changesCount
+                                return .rollback
+                            }
+                        } else {
+                            timing.rowsReturned = try Row.fetchAll(db, sql: sql).count
+                        }
+                    }
+                    durations.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+                timing.status = .timedOut
+                timing.reason = "interrupted after \(NumberFormat.significant(timeout)) s (--query-timeout)"
+                return timing
+            } catch {
+                timing.status = .error
+                timing.reason = "\(error)"
+                return timing
+            }
+            durations.sort()
+            timing.medianMs = durations.count % 2 == 1 ? durations[durations.count / 2]
+                : (durations[durations.count / 2 - 1] + durations[durations.count / 2]) / 2
+            if timing.rowsReturned == 0 {
+                timing.status = .noRows
+                timing.reason = query.isWrite ? "it changed no row" : "it returned no row"
+            }
+            return timing
         }
     }
-}
 
-extension QueryBench {
-    /// `queries.csv`: `month,query,scale,rows_scanned_table,table_rows,median_ms,rows_returned,plan`.
-    public func timingsCSV() -> String {
-        var writer = CSVWriter()
-        writer.writeRow(["month", "query", "scale", "rows_scanned_table", "table_rows", "median_ms", "rows_returned", "plan"])
-        for t in timings {
-            writer.writeRow([String(t.month), t.query, CSVWriter.cell(t.scale), t.table, String(t.tableRows),
-                             CSVWriter.cell(t.medianMs), String(t.rowsReturned), t.plan])
-        }
-        return writer.text
-    }
-
-    /// `fits.csv`: `query,a,b,r2` and the projected milliseconds at each asked month.
-    public func fitsCSV() -> String {
-        var writer = CSVWriter()
-        writer.writeRow(["query", "a", "b", "r2"] + months.map { "projected_ms_m\($0)" })
-        for fit in fits {
-            writer.writeRow([fit.query, CSVWriter.cell(fit.a), CSVWriter.cell(fit.b), CSVWriter.cell(fit.r2)]
-                            + fit.projectedMs.map { CSVWriter.cell($0) })
-        }
-        return writer.text
-    }
-
-    public func json() -> JSONValue {
-        .object([
-            "months": .array(months.map { .number(Double($0)) }),
-            "budget_ms": .number(budgetMs),
-            "timings": .array(timings.map { t in
-                .object(["month": .number(Double(t.month)), "query": .string(t.query), "scale": .number(t.scale),
-                         "rows_scanned_table": .string(t.table), "table_rows": .number(Double(t.tableRows)),
-                         "median_ms": .number(t.medianMs), "rows_returned": .number(Double(t.rowsReturned)),
-                         "plan": .string(t.plan), "full_scans": .array(t.fullScans.map { .string($0) })])
-            }),
-            "fits": .array(fits.map { fit in
-                .object(["query": .string(fit.query), "table": .string(fit.table), "a": .number(fit.a), "b": .number(fit.b),
-                         "r2": .number(fit.r2), "projected_ms": .array(fit.projectedMs.map { .number($0) }),
-                         "full_rows": .array(fit.fullRows.map { .number(Double($0)) }),
-                         "first_month_over_budget": .number(firstOverBudget[fit.query].map(Double.init))])
-            }),
-        ])
-    }
-
-    /// The summary: per query, its fit, its projected time at each month, the first month over budget.
-    public func summary(scenario: Scenario) -> ReportDocument {
-        var document = ReportDocument(
-            title: "capsim queries: \(scenario.name)",
-            subtitle: "months \(months.map(String.init).joined(separator: ", ")); time = a·rows^b fitted on log-log points; budget \(NumberFormat.grouped(budgetMs)) ms")
-        document.sections.append(.init(title: "Projected query time at full size", table: .init(
-            headers: ["query", "table", "b", "R²"] + months.map { "month \($0)" } + ["over budget from"],
-            rows: fits.map { fit in
-                [fit.query, fit.table, NumberFormat.grouped(fit.b, decimals: 2), NumberFormat.grouped(fit.r2, decimals: 2)]
-                    + fit.projectedMs.map { NumberFormat.grouped($0, decimals: $0 < 10 ? 2 : 0) + " ms" }
-                    + [firstOverBudget[fit.query].map { "month \($0) (\(scenario.start.adding(months: $0)))" } ?? "within horizon asked"]
-            },
-            rightAligned: Set(2..<(4 + months.count)))))
-        document.sections.append(.init(title: "Full scans of large tables",
-                                       lines: largeScans.isEmpty ? ["None above \(NumberFormat.grouped(Double(Self.largeTable))) rows."] :
-                                        largeScans.map { "\($0.query) scans \($0.table) in full; \(NumberFormat.grouped(Double($0.rows))) rows at month \($0.month)" }))
-        return document
+    /// Runs `body` with SQLite's progress handler interrupting any statement still running
+    /// `seconds` after the start (every 10,000 virtual-machine steps it compares the clock).
+    static func withTimeLimit<T>(_ seconds: Double, on db: Database, _ body: () throws -> T) throws -> T {
+        // The deadline lives in memory this call allocates and frees after removing the
+        // handler, so the C callback never reads it after it is gone.
+        let deadline = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        defer { deadline.deallocate() }
+        deadline.initialize(to: DispatchTime.now().uptimeNanoseconds + UInt64(max(0, seconds) * 1e9))
+        sqlite3_progress_handler(db.sqliteConnection, 10_000, { context in
+            guard let context else { return 0 }
+            return DispatchTime.now().uptimeNanoseconds > context.load(as: UInt64.self) ? 1 : 0
+        }, deadline)
+        defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+        return try body()
     }
 }

@@ -2,24 +2,26 @@ import Foundation
 import GSLKit
 
 /// What `capsim queries --output DIR` measured, read back from `DIR/queries.json`: each
-/// query's timings (median milliseconds against its main table's rows) and its power-law fit,
-/// refitted here with the covariance of the coefficients for an interval.
+/// query's timings (median milliseconds against its main table's rows) and its power-law fit
+/// with the covariance of its coefficients, its budget and first month over budget.
 public struct QueryMeasurements: Sendable {
     public struct Query: Sendable {
         public var name: String
         /// The table the time is fitted against.
         public var table: String
-        /// (rows of the table, median ms) of every timing.
+        /// (rows of the table, median ms) of every timed run.
         public var points: [(rows: Double, ms: Double)]
-        /// log ms = intercept + slope · log rows; nil with fewer than two distinct sizes.
-        public var fit: LinearFit?
+        /// log ms = intercept + slope · log rows.
+        public var fit: LinearFit
+        public var budgetMs: Double
+        /// The first month of the horizon whose projected time passes the budget.
+        public var firstMonthOverBudget: Int?
 
         /// The fitted time at `rows`.
-        public func projectedMs(rows: Double) -> Double? { fit.map { exp($0.value(at: log(rows))) } }
+        public func projectedMs(rows: Double) -> Double { exp(fit.value(at: log(max(rows, 1)))) }
     }
 
     public var path: String
-    public var budgetMs: Double
     public var queries: [Query]
 
     /// Reads `directory/queries.json`.
@@ -32,43 +34,31 @@ public struct QueryMeasurements: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
             throw ReportError("\(path): not a JSON object")
         }
-        guard let budget = root["budget_ms"] as? Double, budget.isFinite, budget > 0 else {
-            throw ReportError("\(path): 'budget_ms' must be a positive number")
-        }
         guard let timings = root["timings"] as? [[String: Any]], let fits = root["fits"] as? [[String: Any]] else {
             throw ReportError("\(path): expected 'timings' and 'fits' arrays, as `capsim queries --output` writes them")
         }
+        func number(_ value: Any?) -> Double? { (value as? Double).flatMap { $0.isFinite ? $0 : nil } }
         var queries: [Query] = []
         for (index, fit) in fits.enumerated() {
-            guard let name = fit["query"] as? String, let table = fit["table"] as? String else {
-                throw ReportError("\(path): fits[\(index)] needs 'query' and 'table' strings")
+            guard let name = fit["query"] as? String, let table = fit["table"] as? String,
+                  let a = number(fit["a"]), a > 0, let b = number(fit["b"]), let r2 = number(fit["r2"]),
+                  let covariance = (fit["covariance"] as? [Any])?.compactMap(number), covariance.count == 3,
+                  let budget = number(fit["budget_ms"]), budget > 0 else {
+                throw ReportError("\(path): fits[\(index)] needs 'query', 'table', 'a' > 0, 'b', 'r2', 'covariance' (three numbers) and 'budget_ms' > 0; a file from an older capsim: run capsim queries --output again")
             }
             var points: [(rows: Double, ms: Double)] = []
             for (row, timing) in timings.enumerated() where timing["query"] as? String == name {
-                guard let rows = timing["table_rows"] as? Double, let ms = timing["median_ms"] as? Double,
-                      rows.isFinite, ms.isFinite else {
-                    throw ReportError("\(path): timings[\(row)] needs numeric 'table_rows' and 'median_ms'")
+                guard let rows = number(timing["table_rows"]) else {
+                    throw ReportError("\(path): timings[\(row)] needs a numeric 'table_rows'")
                 }
-                points.append((rows, ms))
+                if let ms = number(timing["median_ms"]) { points.append((rows, ms)) }
             }
-            let usable = points.filter { $0.rows > 0 && $0.ms > 0 }
-            queries.append(Query(name: name, table: table, points: points,
-                                 fit: Fit.linear(x: usable.map { log($0.rows) }, y: usable.map { log($0.ms) })))
+            let line = LinearFit(intercept: log(a), slope: b, r2: r2, covariance: (covariance[0], covariance[1], covariance[2]),
+                                 count: points.filter { $0.rows > 0 && $0.ms > 0 }.count)
+            queries.append(Query(name: name, table: table, points: points, fit: line, budgetMs: budget,
+                                 firstMonthOverBudget: number(fit["first_month_over_budget"]).map { Int($0) }))
         }
-        return QueryMeasurements(path: path, budgetMs: budget, queries: queries)
-    }
-
-    /// The first month 1 … H of `projection` whose projected time for `query` passes the
-    /// budget, from the rows its table has at the end of that month; nil if none does.
-    public func firstMonthOverBudget(_ query: Query, in projection: Projection) -> Int? {
-        let horizon = projection.scenario.horizonMonths
-        guard horizon >= 1 else { return nil }
-        for month in 1...horizon {
-            guard let data = try? SyntheticData(projection: projection, options: DataOptions(month: month)) else { continue }
-            let rows = Double(data.expectedCounts()[query.table])
-            if rows > 0, let ms = query.projectedMs(rows: rows), ms > budgetMs { return month }
-        }
-        return nil
+        return QueryMeasurements(path: path, queries: queries)
     }
 }
 
