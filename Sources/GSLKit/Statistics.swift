@@ -112,14 +112,31 @@ public enum Statistics {
 
 extension Statistics {
     /// Clopper–Pearson bounds for a binomial proportion from `successes` of `trials`: each
-    /// bound holds with one-sided probability `confidence` (`gsl_cdf_beta_Pinv`).
+    /// bound holds with one-sided probability `confidence`. The bounds are quantiles of beta
+    /// distributions, found by bisection on the CDF (`gsl_cdf_beta_P`, monotone in x):
+    /// `gsl_cdf_beta_Pinv` returns NaN for large counts (28,083 of 32,000 at 0.99).
     public static func binomialConfidenceBounds(successes k: Int, trials n: Int,
                                                 confidence: Double) -> (lower: Double, upper: Double) {
-        _ = GSL.errorHandlerDisabled
         let alpha = 1 - confidence
-        let lower = k == 0 ? 0 : gsl_cdf_beta_Pinv(alpha, Double(k), Double(n - k + 1))
-        let upper = k == n ? 1 : gsl_cdf_beta_Pinv(1 - alpha, Double(k + 1), Double(n - k))
+        let lower = k <= 0 ? 0 : betaQuantile(alpha, Double(k), Double(n - k + 1))
+        let upper = k >= n ? 1 : betaQuantile(1 - alpha, Double(k + 1), Double(n - k))
         return (lower, upper)
+    }
+
+    /// The p-quantile of Beta(a, b) by bisection on its CDF, to the last bit of [0, 1].
+    public static func betaQuantile(_ p: Double, _ a: Double, _ b: Double) -> Double {
+        _ = GSL.errorHandlerDisabled
+        var low = 0.0, high = 1.0
+        for _ in 0..<200 {
+            let middle = (low + high) / 2
+            guard middle > low, middle < high else { break }
+            // Far in a tail of a beta with huge a and b, GSL's CDF can come back NaN (its
+            // error handler is off): there the CDF is 0 below the mean and 1 above it.
+            var cdf = gsl_cdf_beta_P(middle, a, b)
+            if !cdf.isFinite { cdf = middle < a / (a + b) ? 0 : 1 }
+            if cdf < p { low = middle } else { high = middle }
+        }
+        return (low + high) / 2
     }
 }
 

@@ -1,5 +1,6 @@
 import CapsimKit
 import Foundation
+import GSLKit
 import Testing
 
 @Suite("Baselines, tolerances and gates")
@@ -170,5 +171,65 @@ struct CheckTests {
             try text.write(to: url, atomically: true, encoding: .utf8)
             #expect { try FigureSet.read(path: url.path) } throws: { "\($0)".contains(message) }
         }
+    }
+
+    @Test("Clopper–Pearson bounds are finite and bracket the share at any run count (no NaN reaches a verdict)")
+    func clopperPearson() {
+        // The case that gsl_cdf_beta_Pinv answers with NaN
+        let large = Statistics.binomialConfidenceBounds(successes: 28_083, trials: 32_000, confidence: 0.99)
+        #expect(large.lower.isFinite && large.upper.isFinite)
+        #expect(large.lower < 28_083.0 / 32_000 && 28_083.0 / 32_000 < large.upper)
+        #expect(large.upper - large.lower < 0.01)
+        // Where GSL's inverse works it agrees
+        let small = Statistics.binomialConfidenceBounds(successes: 30, trials: 100, confidence: 0.95)
+        #expect(abs(small.lower - InverseCDF.beta(0.05, 30, 71)) < 1e-9)
+        #expect(abs(small.upper - InverseCDF.beta(0.95, 31, 70)) < 1e-9)
+        // Over random counts: 0 ≤ lower ≤ k/n ≤ upper ≤ 1, tighter at lower confidence
+        var generator = SeededGenerator(seed: 3)
+        for _ in 0..<300 {
+            let n = Int.random(in: 1...5_000_000, using: &generator), k = Int.random(in: 0...n, using: &generator)
+            let share = Double(k) / Double(n)
+            let wide = Statistics.binomialConfidenceBounds(successes: k, trials: n, confidence: 0.999)
+            let narrow = Statistics.binomialConfidenceBounds(successes: k, trials: n, confidence: 0.9)
+            #expect(0 <= wide.lower && wide.lower <= share + 1e-12 && share - 1e-12 <= wide.upper && wide.upper <= 1, "\(k) of \(n): \(wide)")
+            #expect(wide.lower <= narrow.lower + 1e-12 && narrow.upper <= wide.upper + 1e-12, "\(k) of \(n)")
+        }
+    }
+
+    @Test("A gate exactly at its limit fails at no more than the stated rate over the planned looks")
+    func sequentialErrorRate() {
+        // Given a probability gate P ≤ 0.2 whose true probability is exactly 0.2, looked at with
+        // 1,000 runs, then ×4 up to 64,000, at 90% confidence (10% error allowed in all)
+        let looks = GateEvaluation.plannedLooks(initial: 1000, maxRuns: 64_000)
+        #expect(looks == [1000, 4000, 16_000, 64_000])
+        let perLook = GateEvaluation.lookConfidence(0.9, looks: looks.count)
+        #expect(abs(perLook - 0.975) < 1e-12)
+        let generator = RandomGenerator(seed: 17)
+        var fails = 0, naiveFails = 0
+        let seeds = 3000
+        for _ in 0..<seeds {
+            // When runs accumulate look by look (run r's stream depends only on the seed and r)
+            var successes = 0, trials = 0
+            var failed = false, naiveFailed = false, decided = false, naiveDecided = false
+            for look in looks {
+                successes += Int(generator.binomialVariate(trials: Double(look - trials), probability: 0.2))
+                trials = look
+                if !decided {
+                    let verdict = GateEvaluation.decide(successes: successes, trials: trials, required: 0.2, atLeast: false, confidence: perLook).0
+                    if verdict != .inconclusive { decided = true; failed = verdict == .fail }
+                }
+                if !naiveDecided {
+                    let verdict = GateEvaluation.decide(successes: successes, trials: trials, required: 0.2, atLeast: false, confidence: 0.9).0
+                    if verdict != .inconclusive { naiveDecided = true; naiveFailed = verdict == .fail }
+                }
+            }
+            if failed { fails += 1 }
+            if naiveFailed { naiveFails += 1 }
+        }
+        // Then it fails in at most about 10% of seeds (3 standard errors of slack), while
+        // looking four times at 90% each would fail more often
+        let rate = Double(fails) / Double(seeds), naive = Double(naiveFails) / Double(seeds)
+        #expect(rate <= 0.1 + 3 * (0.1 * 0.9 / Double(seeds)).squareRoot(), "failed in \(rate) of seeds")
+        #expect(naive > rate, "uncorrected \(naive), corrected \(rate)")
     }
 }

@@ -68,6 +68,13 @@ public enum GateEvaluation {
             return Probe(slot: columns.first { $0.name == metric }!.slot!, month: month, threshold: limit)
         }
         var runs = scenario.monteCarloOrDefault.runs
+        // Each look at more runs is another chance to be wrong: the error rate is split
+        // evenly over the looks the schedule plans (Bonferroni).
+        let looks = Self.plannedLooks(initial: runs, maxRuns: settings.maxRuns).count
+        let confidence = Self.lookConfidence(settings.confidence, looks: looks)
+        func confidenceText(_ bounds: (Double, Double)) -> String {
+            "\(NumberFormat.percent(settings.confidence)) one-sided bounds over \(looks) planned look\(looks == 1 ? "" : "s") (\(NumberFormat.significant(confidence * 100))% each) \(NumberFormat.significant(bounds.0))–\(NumberFormat.significant(bounds.1))"
+        }
         while true {
             let options = MonteCarloOptions(runs: runs, seed: scenario.monteCarloOrDefault.seed, threads: threads, probes: probes)
             let result = try MonteCarlo.simulate(scenario, options: options)
@@ -84,17 +91,17 @@ public enum GateEvaluation {
                     let sampleValue = result.seriesIndex(metric).flatMap { result.quantiles(month: month, series: $0) }
                     let estimate = sampleValue.map { q in percentile == 5 ? q.p5 : percentile == 50 ? q.p50 : q.p95 }
                     let (verdict, bounds) = decide(successes: successes, trials: counts.defined, required: required,
-                                                   atLeast: true, confidence: settings.confidence)
+                                                   atLeast: true, confidence: confidence)
                     let share = counts.defined > 0 ? Double(successes) / Double(counts.defined) : 0
                     results[index] = GateResult(gate: gate, verdict: verdict, detail:
-                        "P\(percentile) ≈ \(estimate.map(NumberFormat.significant) ?? "–"); \(NumberFormat.percent(share)) of \(NumberFormat.grouped(Double(counts.defined))) runs \(isUpper ? "at or below" : "at or above") \(NumberFormat.plain(limit)), needed \(NumberFormat.percent(required)) (\(confidenceText(bounds, settings.confidence)))")
+                        "P\(percentile) ≈ \(estimate.map(NumberFormat.significant) ?? "–"); \(NumberFormat.percent(share)) of \(NumberFormat.grouped(Double(counts.defined))) runs \(isUpper ? "at or below" : "at or above") \(NumberFormat.plain(limit)), needed \(NumberFormat.percent(required)) (\(confidenceText(bounds)))")
                 case let .probability(event, within, isUpper, limit):
                     let statistics = result.eventStatistics().first { $0.key == event }!
                     let successes = statistics.histogram.prefix(within + 1).reduce(0, +)
                     let (verdict, bounds) = decide(successes: successes, trials: result.runs, required: limit,
-                                                   atLeast: !isUpper, confidence: settings.confidence)
+                                                   atLeast: !isUpper, confidence: confidence)
                     results[index] = GateResult(gate: gate, verdict: verdict, detail:
-                        "P ≈ \(NumberFormat.significant(Double(successes) / Double(result.runs))) (\(successes) of \(NumberFormat.grouped(Double(result.runs))) runs; \(confidenceText(bounds, settings.confidence)))")
+                        "P ≈ \(NumberFormat.significant(Double(successes) / Double(result.runs))) (\(successes) of \(NumberFormat.grouped(Double(result.runs))) runs; \(confidenceText(bounds)))")
                 case .value, .eventMonth, .roadmap: break
                 }
             }
@@ -105,9 +112,21 @@ public enum GateEvaluation {
         return results.map { $0! }
     }
 
+    /// The run counts at which a probabilistic gate is looked at: `initial`, then ×4 while
+    /// inconclusive, up to `maxRuns`.
+    public static func plannedLooks(initial: Int, maxRuns: Int) -> [Int] {
+        var looks = [initial]
+        while looks.last! < maxRuns { looks.append(min(maxRuns, looks.last! * 4)) }
+        return looks
+    }
+
+    /// The confidence of each of `looks` looks so that all of them together err with at most
+    /// 1 − `confidence` (Bonferroni: the error rate split evenly).
+    public static func lookConfidence(_ confidence: Double, looks: Int) -> Double { 1 - (1 - confidence) / Double(max(1, looks)) }
+
     /// Pass when the one-sided bound on the far side meets the requirement, fail when the bound
     /// on the near side already violates it, else inconclusive.
-    static func decide(successes: Int, trials: Int, required: Double, atLeast: Bool,
+    public static func decide(successes: Int, trials: Int, required: Double, atLeast: Bool,
                        confidence: Double) -> (GateResult.Verdict, (Double, Double)) {
         guard trials > 0 else { return (.inconclusive, (0, 1)) }
         let bounds = Statistics.binomialConfidenceBounds(successes: successes, trials: trials, confidence: confidence)
@@ -119,9 +138,5 @@ public enum GateEvaluation {
             if bounds.lower > required { return (.fail, bounds) }
         }
         return (.inconclusive, bounds)
-    }
-
-    private static func confidenceText(_ bounds: (Double, Double), _ confidence: Double) -> String {
-        "\(NumberFormat.percent(confidence)) one-sided bounds \(NumberFormat.significant(bounds.0))–\(NumberFormat.significant(bounds.1))"
     }
 }
