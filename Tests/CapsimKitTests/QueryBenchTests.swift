@@ -73,6 +73,8 @@ struct QueryBenchTests {
             "endless.sql": "-- name: endless\n-- portable: yes\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n;\n",
             "empty.sql": "-- name: empty\n-- portable: yes\nSELECT id FROM chat_messages WHERE role = 'nobody';\n",
             "scan.sql": "-- name: scan\n-- portable: yes\n-- budget_ms: 5\nSELECT count(*) FROM chat_messages WHERE content LIKE '%zz%';\n",
+            "overflow.sql": "-- name: overflow\n-- portable: yes\nSELECT now() - INTERVAL '1e15 days' FROM chat_messages LIMIT 1;\n",
+            "percentile.sql": "-- name: percentile\n-- portable: yes\nSELECT PERCENTILE_CONT(1.5) WITHIN GROUP (ORDER BY prompt_tokens) FROM chat_messages;\n",
         ])
         defer { try? FileManager.default.removeItem(at: directory) }
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
@@ -80,14 +82,19 @@ struct QueryBenchTests {
         let bench = try QueryBench.run(scenario, months: [6, 12], queries: try QueryFile.all(in: directory.path),
                                        migrations: Fixtures.path("migrations"), maxRows: 4000, repeats: 1, timeout: 0.05)
         // Then each appears in every month and scale with what became of it
-        #expect(bench.timings.count == 4 * 2 * 5)
+        #expect(bench.timings.count == 6 * 2 * 5)
         func statuses(_ name: String) -> Set<QueryStatus> { Set(bench.timings.filter { $0.query == name }.map(\.status)) }
         #expect(statuses("broken") == [.error])
         #expect(bench.timings.first { $0.query == "broken" }!.reason.contains("no_such_table"))
         #expect(statuses("endless") == [.timedOut])
         #expect(statuses("empty") == [.noRows])
         #expect(statuses("scan") == [.ok])
-        #expect(Set(bench.unfitted.map(\.query)) == ["broken", "endless"])
+        // SQL functions capsim registers raise SQL errors on overflow and out-of-range arguments
+        #expect(statuses("overflow") == [.error])
+        #expect(bench.timings.first { $0.query == "overflow" }!.reason.contains("overflow.sql: SQLite error 25: interval arithmetic: timestamp out of range"))
+        #expect(statuses("percentile") == [.error])
+        #expect(bench.timings.first { $0.query == "percentile" }!.reason.contains("percentile value 1.5 is not between 0 and 1"))
+        #expect(Set(bench.unfitted.map(\.query)) == ["broken", "endless", "overflow", "percentile"])
         let summary = bench.summary().plainText()
         #expect(summary.contains("timed out at 5 of 5 scales (interrupted after 0.05 s (--query-timeout))"))
         // And the month over budget is the first month of the whole horizon past 5 ms, not of the months asked

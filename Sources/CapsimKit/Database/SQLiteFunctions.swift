@@ -15,12 +15,12 @@ enum SQLiteFunctions {
         db.add(function: DatabaseFunction("date_trunc", argumentCount: 2, pure: true) { values in
             guard let unit = String.fromDatabaseValue(values[0]), let text = String.fromDatabaseValue(values[1]),
                   let seconds = Timestamp.parse(text), let truncated = Timestamp.truncate(unit, seconds) else { return nil as String? }
-            return Timestamp.format(truncated)
+            return try checkedTimestamp(truncated, in: "date_trunc")
         })
         db.add(function: DatabaseFunction("pg_add_interval", argumentCount: 2, pure: true) { values in
             guard let text = String.fromDatabaseValue(values[0]), let interval = String.fromDatabaseValue(values[1]),
                   let seconds = Timestamp.parse(text), let result = Timestamp.add(interval, to: seconds) else { return nil as String? }
-            return Timestamp.format(result)
+            return try checkedTimestamp(result, in: "interval arithmetic")
         })
         for (name, wantsLeast) in [("least", true), ("greatest", false)] {
             db.add(function: DatabaseFunction(name, argumentCount: nil, pure: true) { values in
@@ -38,6 +38,16 @@ enum SQLiteFunctions {
         }
         db.add(function: DatabaseFunction("percentile_cont", argumentCount: 2, pure: true, aggregate: PercentileAggregate<Continuous>.self))
         db.add(function: DatabaseFunction("percentile_disc", argumentCount: 2, pure: true, aggregate: PercentileAggregate<Discrete>.self))
+    }
+
+    /// The seconds since 1970 UTC of a timestamp as text, or an SQL error (the query fails,
+    /// naming `function`) when it is not finite or outside years 1 to 9999.
+    static func checkedTimestamp(_ seconds: Double, in function: String) throws -> String {
+        // 0001-01-01 and 9999-12-31 23:59:59.999 UTC.
+        guard seconds.isFinite, seconds >= -62_135_596_800, seconds < 253_402_300_800 else {
+            throw DatabaseError(resultCode: .SQLITE_RANGE, message: "\(function): timestamp out of range (years 1 to 9999)")
+        }
+        return Timestamp.format(seconds)
     }
 }
 
@@ -77,7 +87,13 @@ struct PercentileAggregate<Kind: PercentileKind>: DatabaseAggregate {
     init() {}
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
-        if fraction == nil { fraction = Double.fromDatabaseValue(dbValues[0]) }
+        if fraction == nil {
+            fraction = Double.fromDatabaseValue(dbValues[0])
+            if let fraction, !(0...1).contains(fraction) {
+                // PostgreSQL: "percentile value 1.5 is not between 0 and 1" (NaN is not either).
+                throw DatabaseError(resultCode: .SQLITE_RANGE, message: "percentile value \(fraction) is not between 0 and 1")
+            }
+        }
         if let value = Double.fromDatabaseValue(dbValues[1]) { values.append(value) }
     }
 

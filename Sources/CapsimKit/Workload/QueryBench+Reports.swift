@@ -94,8 +94,13 @@ extension QueryBench {
                 var okMonths = 0
                 for month in months {
                     let runs = timings.filter { $0.query == query.name && $0.month == month }
-                    if let bad = runs.first(where: { $0.status != .ok }) {
-                        notOK.append("month \(month): \(bad.status.rawValue) at \(runs.filter { $0.status != .ok }.count) of \(runs.count) scales (\(bad.reason))")
+                    let failures = [QueryStatus.error, .timedOut, .noRows].compactMap { status -> String? in
+                        let matching = runs.filter { $0.status == status }
+                        guard let first = matching.first else { return nil }
+                        return "\(status.rawValue) at \(matching.count) of \(runs.count) scales (\(first.reason))"
+                    }
+                    if !failures.isEmpty {
+                        notOK.append("month \(month): " + failures.joined(separator: ", "))
                     } else {
                         okMonths += 1
                     }

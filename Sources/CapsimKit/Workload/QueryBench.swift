@@ -247,7 +247,7 @@ public struct QueryBench: Sendable {
                 return timing
             } catch {
                 timing.status = .error
-                timing.reason = "\(error)"
+                timing.reason = "\((query.path as NSString).lastPathComponent): \(error)"
                 return timing
             }
             durations.sort()
