@@ -12,6 +12,9 @@ enum ExitStatus: Int32 {
     case badInput = 2
     /// An output could not be written (a full disk, a read-only directory).
     case writeFailed = 3
+    /// capsim found itself wrong (a loaded database that fails SQLite's integrity check):
+    /// a bug worth reporting, not bad input (sysexits' EX_SOFTWARE).
+    case internalError = 70
 }
 
 /// An error the tool reports as it is, then exits with `status`.
@@ -34,6 +37,7 @@ struct Capsim: ParsableCommand {
           1  capsim check: a figure moved past its tolerance or a gate failed
           2  bad input or usage: malformed or out-of-range scenario, missing file, bad flag
           3  an output could not be written (full disk, read-only directory)
+          70  an internal error (a loaded database failed SQLite's integrity check): please report it
           129, 130, 143  ended by SIGHUP, SIGINT or SIGTERM (131: SIGQUIT); no partial output is left
         """,
         version: "0.1.0",

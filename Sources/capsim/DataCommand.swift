@@ -40,14 +40,19 @@ struct DataCommand: ParsableCommand {
     @Option(help: "The migrations directory.")
     var migrations = "migrations"
 
-    @Option(name: .customLong("memory-limit"), help: "Refuse data larger than this many GB in memory.")
+    @Option(name: .customLong("memory-limit"), help: "Refuse data larger than this many GB in memory (0.001 to 1,000,000).")
     var memoryLimit: Double = 8
+
+    @Flag(name: .customLong("integrity-check"), help: "Also run SQLite's PRAGMA integrity_check on the loaded database and report it.")
+    var integrityCheck = false
 
     func validate() throws {
         if scale != nil, maxRows != nil { throw ValidationError("give --scale or --max-rows, not both") }
         if let scale, !(scale > 0 && scale <= 1) { throw ValidationError("--scale must be in (0, 1], got \(scale)") }
-        if let maxRows, maxRows < 1 { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
-        if memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
+        if let maxRows, !(1...1_000_000_000).contains(maxRows) { throw ValidationError("--max-rows must be between 1 and 1000000000, got \(maxRows)") }
+        if !(memoryLimit.isFinite && memoryLimit >= 0.001 && memoryLimit <= 1e6) {
+            throw ValidationError("--memory-limit must be between 0.001 and 1000000 GB, got \(memoryLimit)")
+        }
     }
 
     /// Refuses a scale so small that the month keeps no account (every table would be
@@ -88,6 +93,13 @@ struct DataCommand: ParsableCommand {
                                            NumberFormat.grouped(Double(expected[$0.table]) * data.options.scale)] },
                 rightAligned: [1, 2])))
             document.sections.append(try schema.measureStorage().comparison(with: loaded))
+            if integrityCheck {
+                let problems = try schema.integrityProblems()
+                guard problems.isEmpty else {
+                    throw ToolError(status: .internalError, description: "PRAGMA integrity_check found \(problems.count) problem(s) in the loaded database, first: \(problems[0]); please report it")
+                }
+                document.sections.append(.init(title: "Integrity", lines: ["PRAGMA integrity_check: ok"]))
+            }
             if let output {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 for table in try schema.tablesAsCSV() {

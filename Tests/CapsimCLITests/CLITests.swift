@@ -302,9 +302,10 @@ struct CLITests {
         let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "3", "--max-rows", "2000",
-                                "--output", directory.path])
+                                "--output", directory.path, "--integrity-check"])
         #expect(data.status == 0)
         #expect(data.stdout.contains("chat_messages"))
+        #expect(data.stdout.contains("PRAGMA integrity_check: ok"))
         #expect(data.stdout.contains("bytes_per_message"))
         let csv = try String(contentsOfFile: directory.appendingPathComponent("chat_messages.csv").path, encoding: .utf8)
         #expect(csv.hasPrefix("id,conversation_id,user_id,role,content,prompt_tokens,completion_tokens,created_at\r\n"))

@@ -117,6 +117,12 @@ public final class SQLiteSchema: @unchecked Sendable {
         }
     }
 
+    /// What `PRAGMA integrity_check` reports wrong with the database; empty when it says ok.
+    public func integrityProblems() throws -> [String] {
+        let lines = try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+        return lines == ["ok"] ? [] : lines
+    }
+
     /// Refreshes every materialized view (in load order of their definitions).
     public func refreshMaterializedViews() throws {
         for name in materializedViews.keys.sorted() { try refreshMaterializedView(name) }

@@ -17,14 +17,39 @@ extension SyntheticData {
                 options.month, bytes / 1e9, options.scale, options.memoryLimit / 1e9, fits, largest))
         }
         schema.clock.set(endOfMonth)
+        let seed = UInt(truncatingIfNeeded: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 7)
         return try schema.queue.inDatabase { db in
-            // Rows go straight into the tables' and indexes' B-tree pages (see BulkLoad).
-            let load = try BulkLoad(db)
-            var writer = RowWriter(generator: RandomGenerator(.taus2, seed: UInt(truncatingIfNeeded: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 7)),
-                                   data: self, load: load, db: db)
-            try writer.write()
-            try load.install(into: db)
-            return TableCounts(counts: load.rowCounts.sorted { $0.table < $1.table }.map { ($0.table, $0.rows) })
+            // SQLite's own insert path (prepared inserts in one transaction, indexes built
+            // after) on this thread, while the next rows are generated on another.
+            let load = try TableInserter(db)
+            defer { load.abandon() }
+            let pipe = RowPipe()
+            let finished = DispatchSemaphore(value: 0)
+            // Sound: the writer and its generator are handed to the producer thread and used
+            // by it alone from then on.
+            let writer = UncheckedSendable(RowWriter(generator: RandomGenerator(.taus2, seed: seed), data: self, pipe: pipe))
+            Thread {
+                var producer = writer.value
+                do {
+                    try producer.write()
+                    pipe.close()
+                } catch {
+                    pipe.close(failure: error)
+                }
+                finished.signal()
+            }.start()
+            do {
+                while let batch = try pipe.next() {
+                    try load.insert(batch)
+                }
+            } catch {
+                pipe.cancel()
+                finished.wait()
+                throw error
+            }
+            finished.wait()
+            try load.finish()
+            return TableCounts(counts: load.rowCounts)
         }
     }
 }
@@ -34,14 +59,12 @@ struct RowWriter {
     let generator: RandomGenerator
     let data: SyntheticData
     private var text: [UInt8] = []
-    private let load: BulkLoad
-    private let db: Database
+    private let pipe: RowPipe
 
-    init(generator: RandomGenerator, data: SyntheticData, load: BulkLoad, db: Database) {
+    init(generator: RandomGenerator, data: SyntheticData, pipe: RowPipe) {
         self.generator = generator
         self.data = data
-        self.load = load
-        self.db = db
+        self.pipe = pipe
         // A buffer of word-like text; message contents are slices of it.
         let words = ["the", "plan", "week", "code", "idea", "team", "data", "model", "ask", "reply", "draft", "list", "why",
                      "how", "chat", "note", "summary", "please", "thanks", "could", "you", "write", "explain", "with", "a"]
@@ -53,18 +76,7 @@ struct RowWriter {
     }
 
     private mutating func insert(_ table: String, _ columns: [String], _ values: [(any DatabaseValueConvertible)?]) throws {
-        let loader = try load.table(table, in: db)
-        for (name, value) in zip(columns, values) {
-            guard let column = loader.columnIndex(name) else { throw DatabaseError(message: "\(table) has no column \(name)") }
-            switch value {
-            case let text as String: loader.set(column, text)
-            case let number as Int: loader.set(column, number)
-            case let number as Double: loader.set(column, number)
-            case nil: loader.setNull(column)
-            case let other?: loader.set(column, "\(other)")
-            }
-        }
-        try loader.appendRow()
+        try pipe.send(table, columns, values)
     }
 
     private var sequence: UInt64 = 0
