@@ -55,6 +55,7 @@ struct Baseline: ParsableCommand {
 
     func validate() throws {
         if scenarios.isEmpty { throw ValidationError("give at least one scenario file") }
+        if let collision = FigureSet.baselineCollision(among: scenarios) { throw ValidationError(collision) }
     }
 
     func run() throws {
@@ -106,15 +107,20 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         if scenarios.isEmpty { throw ValidationError("give at least one scenario file") }
+        if baseline != nil, let collision = FigureSet.baselineCollision(among: scenarios) { throw ValidationError(collision) }
         if let tolerance, Self.parseTolerance(tolerance) == nil {
-            throw ValidationError("--tolerance must be a percentage such as 2% or a fraction such as 0.02, got '\(tolerance)'")
+            let hint = Double(tolerance).map { $0 > 1 && $0 <= 100 ? "; did you mean \(NumberFormat.significant($0))%?" : "" } ?? ""
+            throw ValidationError("--tolerance must be a percentage from 0% to 100% such as 2%, or a fraction from 0 to 1 such as 0.02, got '\(tolerance)'\(hint)")
         }
     }
 
+    /// `2%` or `0.02` → 0.02; nil for anything outside 0–100% (a bare 5 is not 500%), inf or NaN.
     static func parseTolerance(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasSuffix("%") { return Double(trimmed.dropLast()).flatMap { $0 >= 0 ? $0 / 100 : nil } }
-        return Double(trimmed).flatMap { $0 >= 0 ? $0 : nil }
+        let isPercent = trimmed.hasSuffix("%")
+        guard let number = Double(isPercent ? String(trimmed.dropLast()) : trimmed), number.isFinite else { return nil }
+        let fraction = isPercent ? number / 100 : number
+        return (0...1).contains(fraction) ? fraction : nil
     }
 
     func run() throws {

@@ -96,6 +96,35 @@ struct CheckCLITests {
         #expect(junit.contains("<testcase classname=\"capsim.check\" name=\"gate: cheap\">"))
     }
 
+    @Test("--tolerance takes 2% or 0.02 and refuses a bare 5, 500%, inf; two scenarios sharing a baseline file are refused")
+    func toleranceAndCollisions() throws {
+        for (value, fragment) in [("5", "got '5'; did you mean 5%?"), ("500%", "got '500%'"), ("inf", "got 'inf'"), ("nan", "got 'nan'")] {
+            let result = try CLI.run(["check", "scenarios/mirai-roadmap.yaml", "--baseline", "baselines", "--tolerance", value])
+            #expect(result.status == 2, "\(value)")
+            #expect(result.stderr.contains("--tolerance must be a percentage from 0% to 100%"), "\(value): \(result.stderr)")
+            #expect(result.stderr.contains(fragment), "\(value): \(result.stderr)")
+        }
+        #expect(try CLI.run(["check", "scenarios/mirai-roadmap.yaml", "--baseline", "baselines", "--tolerance", "5%"]).status == 0)
+
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var paths: [String] = []
+        for name in ["a", "b"] {
+            let folder = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("x.yaml")
+            try Data("extends: \(CLI.root.appendingPathComponent("scenarios/mirai-roadmap.yaml").path)\n".utf8).write(to: file)
+            paths.append(file.path)
+        }
+        let base = directory.appendingPathComponent("base").path
+        for arguments in [["baseline"] + paths + ["--dir", base], ["check"] + paths + ["--baseline", base]] {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 2, "\(arguments[0])")
+            #expect(result.stderr.contains("would share the baseline file x.json"), "\(arguments[0]): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: base), "nothing written")
+    }
+
     @Test("diff shows every figure of two scenarios and the events that moved")
     func diff() throws {
         let result = try CLI.run(["diff", "scenarios/mirai-roadmap.yaml", "scenarios/mirai-viral.yaml"])

@@ -252,4 +252,19 @@ extension FigureSet {
     public static func baselineFileName(forScenario path: String) -> String {
         ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".json"
     }
+
+    /// A message when two different scenario files of `paths` would share one baseline file
+    /// (`a/x.yaml` and `b/x.yaml` both `x.json`); nil when every file has its own.
+    public static func baselineCollision(among paths: [String]) -> String? {
+        var owner: [String: String] = [:]
+        for path in paths {
+            let file = baselineFileName(forScenario: path)
+            let standard = URL(fileURLWithPath: path).standardizedFileURL.path
+            if let first = owner[file], URL(fileURLWithPath: first).standardizedFileURL.path != standard {
+                return "\(first) and \(path) would share the baseline file \(file); rename one, or give them separate baseline directories"
+            }
+            owner[file] = path
+        }
+        return nil
+    }
 }
