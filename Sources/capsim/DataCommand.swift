@@ -55,24 +55,14 @@ struct DataCommand: ParsableCommand {
         }
     }
 
-    /// Refuses a scale so small that the month keeps no account (every table would be
-    /// empty), naming the smallest --max-rows or --scale that keeps one.
-    private func refuseEmptyMonth(_ data: SyntheticData) throws {
-        let planned = maxRows.map { data.scale(forMaxRows: $0) } ?? data.options.scale
-        guard data.isEmpty(atScale: planned) else { return }
-        let accounts = data.projection.rows[month].cumulativeSignups
-        let fix = maxRows != nil ? "--max-rows \(data.maxRows(forScale: data.scaleForOneAccount)) or more"
-            : "--scale \(NumberFormat.significant(data.scaleForOneAccount)) or more"
-        throw ToolError(description: "month \(month) at scale \(NumberFormat.significant(planned)) keeps no account of its "
-            + "\(NumberFormat.grouped(accounts)) and its tables would be empty; use \(fix)")
-    }
-
     func run() throws {
         let loaded = try Scenario.load(path: scenario)
         let projection = try Simulator.project(loaded)
         do {
             let options = DataOptions(month: month, scale: scale ?? 1, seed: seed, memoryLimit: memoryLimit * 1e9)
-            try refuseEmptyMonth(SyntheticData(projection: projection, options: options))
+            if let problem = try SyntheticData(projection: projection, options: options).emptyMonthProblem(maxRows: maxRows) {
+                throw ToolError(description: problem)
+            }
             let data: SyntheticData, schema: SQLiteSchema, counts: TableCounts
             if let maxRows {
                 (data, schema, counts) = try SyntheticData.generate(projection, options: options, maxRows: maxRows) {

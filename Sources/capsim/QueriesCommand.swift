@@ -76,7 +76,7 @@ struct QueriesCommand: ParsableCommand {
             }
             asked = parsed.map { $0! }
         } else {
-            asked = Array(Set(try Simulator.project(loaded).phaseEntryMonths.compactMap { $0 }.map { max(1, $0) })).sorted()
+            asked = QueryBench.phaseEntryMonths(of: try Simulator.project(loaded))
         }
         let progress = ProgressBar(label: "datasets")
         var done = 0

@@ -116,6 +116,12 @@ public struct QueryBench: Sendable {
     /// The default scales: 1/16 … 1 of the scale that keeps every table under the row cap.
     public static let scales: [Double] = [0.0625, 0.125, 0.25, 0.5, 1]
 
+    /// The months measured by default: each phase's entry month (month 0 counts as 1, which
+    /// has data), once each, in order.
+    public static func phaseEntryMonths(of projection: Projection) -> [Int] {
+        Array(Set(projection.phaseEntryMonths.compactMap { $0 }.map { max(1, $0) })).sorted()
+    }
+
     /// Fits log ms = log a + b · log rows; nil without two distinct sizes.
     public static func fit(rows: [Double], ms: [Double]) -> LinearFit? {
         let points = zip(rows, ms).filter { $0.0 > 0 && $0.1 > 0 }

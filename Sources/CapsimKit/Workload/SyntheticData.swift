@@ -155,6 +155,18 @@ public struct SyntheticData {
     }
 
     /// The scale at which the month keeps one whole account of its C(t) (1 for a month without accounts).
+    /// Why the month cannot be generated at this scale (or at the scale `maxRows` picks): it
+    /// would keep no account and every table would be empty. Names the smallest `--max-rows`
+    /// or `--scale` that keeps one; nil when there is an account to generate.
+    public func emptyMonthProblem(maxRows: Int?) -> String? {
+        let planned = maxRows.map { scale(forMaxRows: $0) } ?? options.scale
+        guard isEmpty(atScale: planned) else { return nil }
+        let fix = maxRows != nil ? "--max-rows \(self.maxRows(forScale: scaleForOneAccount)) or more"
+            : "--scale \(NumberFormat.significant(scaleForOneAccount)) or more"
+        return "month \(options.month) at scale \(NumberFormat.significant(planned)) keeps no account of its "
+            + "\(NumberFormat.grouped(row.cumulativeSignups)) and its tables would be empty; use \(fix)"
+    }
+
     public var scaleForOneAccount: Double { row.cumulativeSignups > 1 ? 1 / row.cumulativeSignups : 1 }
 
     /// Generates month `options.month` into a schema from `makeSchema` so that no table has
