@@ -24,7 +24,7 @@ check: build
 baselines: build
 	$(CAPSIM) baseline scenarios/*.yaml --dir baselines
 
-# System libraries (libgsl-dev, libsqlite3-dev) through apt, only when missing.
+# System libraries (libgsl-dev, libsqlite3-dev, libpq-dev) through apt, only when missing.
 deps:
 	@.ci/install-deps
 

@@ -19,15 +19,15 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         // The only module that touches GSL: random numbers, distributions, statistics, fitting.
         .target(name: "GSLKit", dependencies: ["CGSL"]),
-        // The compiler's prefetch hint, for the bulk loader's reads of sorted index keys.
-        .systemLibrary(name: "CPrefetch"),
+        // libpq as a C module (apt package libpq-dev): the PostgreSQL engine's connection and COPY.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // The engine: scenario loading and validation, the projection, report rendering.
         // It never prints; the executable renders what it returns.
         .target(
             name: "CapsimKit",
             dependencies: [
                 "GSLKit",
-                "CPrefetch",
+                "CLibPQ",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

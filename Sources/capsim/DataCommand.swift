@@ -43,11 +43,20 @@ struct DataCommand: ParsableCommand {
     @Option(name: .customLong("memory-limit"), help: "Refuse data larger than this many GB in memory (0.001 to 1,000,000).")
     var memoryLimit: Double = 8
 
+    @Option(name: .customLong("database-url"), help: ArgumentHelp(
+        "Also load the month into this PostgreSQL database: migrations applied as they are, rows by COPY; rows and bytes are then PostgreSQL's.",
+        valueName: "postgresql://user@host:port/db"))
+    var databaseURL: String?
+
+    @Flag(help: "With --database-url: drop schema public and empty auth.users first (a throwaway database only).")
+    var reset = false
+
     @Flag(name: .customLong("integrity-check"), help: "Also run SQLite's PRAGMA integrity_check on the loaded database and report it.")
     var integrityCheck = false
 
     func validate() throws {
         if scale != nil, maxRows != nil { throw ValidationError("give --scale or --max-rows, not both") }
+        if reset, databaseURL == nil { throw ValidationError("--reset needs --database-url") }
         if let scale, !(scale > 0 && scale <= 1) { throw ValidationError("--scale must be in (0, 1], got \(scale)") }
         if let maxRows, !(1...1_000_000_000).contains(maxRows) { throw ValidationError("--max-rows must be between 1 and 1000000000, got \(maxRows)") }
         if !(memoryLimit.isFinite && memoryLimit >= 0.001 && memoryLimit <= 1e6) {
@@ -77,12 +86,27 @@ struct DataCommand: ParsableCommand {
                 title: "capsim data: \(loaded.name), month \(month) (\(loaded.start.adding(months: month)))",
                 subtitle: "scale \(NumberFormat.significant(data.options.scale)), seed \(seed); as of \(Timestamp.format(data.endOfMonth))")
             let expected = data.expectedCounts()
+            var storage = try schema.measureStorage()
+            var rows = counts.counts
+            if let databaseURL {
+                do {
+                    let report = try PostgresLoad.run(schema: schema, counts: counts, url: databaseURL, migrations: migrations, reset: reset)
+                    storage = report.storage
+                    rows = counts.counts.map { ($0.table, report.storage.table($0.table)?.rows ?? 0) }
+                    document.sections.append(.init(title: "PostgreSQL", lines: [
+                        "Loaded into \(PostgresConnection.redacted(databaseURL)) with COPY after applying \(migrations)/ as written"
+                            + (report.appliedAuthStub ? " (with the auth stub 000: the server had no auth.users)" : " (000 skipped: the server has auth.users)")
+                            + "; rows are SELECT count(*) there, bytes pg_total_relation_size (indexes and TOAST)."]))
+                } catch let error as PostgresError {
+                    throw ToolError(description: "--database-url: \(error.description)")
+                }
+            }
             document.sections.append(.init(title: "Rows per table", table: .init(
                 headers: ["table", "rows", "expected at this scale"],
-                rows: counts.counts.map { [$0.table, NumberFormat.grouped(Double($0.rows)),
-                                           NumberFormat.grouped(Double(expected[$0.table]) * data.options.scale)] },
+                rows: rows.map { [$0.table, NumberFormat.grouped(Double($0.rows)),
+                                  NumberFormat.grouped(Double(expected[$0.table]) * data.options.scale)] },
                 rightAligned: [1, 2])))
-            document.sections.append(try schema.measureStorage().comparison(with: loaded))
+            document.sections.append(storage.comparison(with: loaded))
             if integrityCheck {
                 let problems = try schema.integrityProblems()
                 guard problems.isEmpty else {

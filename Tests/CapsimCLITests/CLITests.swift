@@ -318,6 +318,13 @@ struct CLITests {
         let run = try CLI.run(["run", "scenarios/mirai-roadmap.yaml", "--storage", "measured", "--storage-month", "3", "--format", "csv"])
         #expect(run.status == 0)
         #expect(run.stderr.contains("storage sizes measured from synthetic data of month 3"))
+        let unreachable = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "3", "--max-rows", "500",
+                                       "--database-url", "postgresql://postgres@127.0.0.1:1/postgres"])
+        #expect(unreachable.status == 2)
+        #expect(unreachable.stderr.contains("--database-url: cannot connect to postgresql://postgres@127.0.0.1:1/postgres"))
+        let resetAlone = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "3", "--reset"])
+        #expect(resetAlone.status == 2)
+        #expect(resetAlone.stderr.contains("--reset needs --database-url"))
         let bad = try CLI.run(["data", "scenarios/mirai-roadmap.yaml", "--month", "99"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("month must be between 0 and 60, got 99"))

@@ -121,6 +121,36 @@ struct PostgresSchemaTests {
         }
     }
 
+    @Test("capsim data into PostgreSQL: migrations as written, rows by COPY equal to what was generated, bytes from pg_total_relation_size; a non-empty target needs --reset")
+    func dataIntoPostgres() throws {
+        let server = try PostgresServer()
+        defer { server.stop() }
+        let url = "postgresql://postgres@127.0.0.1:\(server.port)/postgres"
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        let generated = try SyntheticData.generate(try Simulator.project(scenario), options: DataOptions(month: 9), maxRows: 3000) {
+            try SQLiteSchema(migrations: Self.migrations)
+        }
+        // Into an empty server: the auth stub is applied, every generated row arrives
+        let report = try PostgresLoad.run(schema: generated.schema, counts: generated.counts, url: url, migrations: Self.migrations, reset: false)
+        #expect(report.appliedAuthStub)
+        for (table, rows) in generated.counts.counts where rows > 0 {
+            #expect(report.storage.table(table)?.rows == rows, "\(table)")
+            #expect((report.storage.table(table)?.bytes ?? 0) > 0, "\(table) has bytes")
+        }
+        let messages = try server.query("SELECT count(*) FROM chat_messages").split(separator: "\n").last.map(String.init)
+        #expect(messages == String(generated.counts["chat_messages"]))
+        #expect(try server.query("SELECT relrowsecurity FROM pg_class WHERE relname = 'chat_messages'").contains("t"), "RLS as the migrations set it")
+        // Again: refused without reset, then replaced with it (same counts, not doubled)
+        #expect { try PostgresLoad.run(schema: generated.schema, counts: generated.counts, url: url, migrations: Self.migrations, reset: false) }
+            throws: { "\($0)".contains("is not empty") && "\($0)".contains("--reset") }
+        let again = try PostgresLoad.run(schema: generated.schema, counts: generated.counts, url: url, migrations: Self.migrations, reset: true)
+        #expect(!again.appliedAuthStub)
+        #expect(again.storage.table("chat_messages")?.rows == generated.counts["chat_messages"])
+        #expect(again.storage.table("auth_users")?.rows == generated.counts["auth_users"])
+        // A server that is not there is a clear error
+        #expect { _ = try PostgresConnection(url: "postgresql://postgres@127.0.0.1:1/postgres") } throws: { "\($0)".contains("cannot connect") }
+    }
+
     /// Equal as numbers (within 1e-9), as instants (timestamps in either format, within a
     /// minute: the fixture's times are relative to now() at each load, and the two loads run
     /// moments apart), or as text; NULL is an empty cell.

@@ -193,32 +193,38 @@ extension SQLiteSchema {
     /// Every table of the migrations (materialized views excluded) as CSV: a header row and
     /// the rows, generated columns left out, loadable with PostgreSQL's `\copy … csv header`.
     public func tablesAsCSV() throws -> [(table: String, csv: String, rows: Int)] {
+        let tables = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        }
+        return try tables.filter { materializedViews[$0] == nil }.map { table in
+            let csv = try tableAsCSV(table)
+            return (table, csv.text, csv.rows)
+        }
+    }
+
+    /// One table as CSV (a header row, then its rows; generated columns left out). An empty
+    /// text is written `""`, so that PostgreSQL's COPY reads it as text, not as NULL.
+    public func tableAsCSV(_ table: String) throws -> (columns: [String], text: String, rows: Int) {
         try queue.read { db in
-            var result: [(String, String, Int)] = []
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            for table in tables where materializedViews[table] == nil {
-                let columns = try Row.fetchAll(db, sql: "PRAGMA table_xinfo(\(table))")
-                    .filter { ($0["hidden"] as Int? ?? 0) == 0 }.map { $0["name"] as String }
-                var writer = CSVWriter()
-                writer.writeRow(columns)
-                var count = 0
-                let cursor = try Row.fetchCursor(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table)")
-                while let row = try cursor.next() {
-                    writer.writeRow(columns.indices.map { index in
-                        let value = row[index] as DatabaseValue
-                        switch value.storage {
-                        case .null: return ""
-                        case let .int64(number): return String(number)
-                        case let .double(number): return CSVWriter.cell(number)
-                        case let .string(text): return text
-                        case let .blob(bytes): return "\\x" + bytes.map { String(format: "%02x", $0) }.joined()
-                        }
-                    })
-                    count += 1
-                }
-                result.append((table, writer.text, count))
+            let columns = try Row.fetchAll(db, sql: "PRAGMA table_xinfo(\(table))")
+                .filter { ($0["hidden"] as Int? ?? 0) == 0 }.map { $0["name"] as String }
+            var text = columns.map(CSVWriter.escape).joined(separator: ",") + "\r\n"
+            var count = 0
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table)")
+            while let row = try cursor.next() {
+                text += columns.indices.map { index in
+                    let value = row[index] as DatabaseValue
+                    switch value.storage {
+                    case .null: return ""
+                    case let .int64(number): return String(number)
+                    case let .double(number): return CSVWriter.cell(number)
+                    case let .string(text): return text.isEmpty ? "\"\"" : CSVWriter.escape(text)
+                    case let .blob(bytes): return "\\x" + bytes.map { String(format: "%02x", $0) }.joined()
+                    }
+                }.joined(separator: ",") + "\r\n"
+                count += 1
             }
-            return result
+            return (columns, text, count)
         }
     }
 }
