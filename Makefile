@@ -5,7 +5,7 @@ SWIFT    ?= swift
 SCENARIO ?= scenarios/mirai-roadmap.yaml
 CAPSIM   := .build/release/capsim
 
-.PHONY: run test check baselines deps build bench clean
+.PHONY: run test test-asan check baselines deps build bench clean
 
 run: build
 	$(CAPSIM) run $(SCENARIO)
@@ -15,6 +15,11 @@ build: deps
 
 test: deps
 	$(SWIFT) test
+
+# The tests again under the address sanitizer (its own build directory). Leak reports are off:
+# XCTest's runner and Foundation's Process leak by design; memory errors still fail.
+test-asan: deps
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 # The CI gate: every scenario against its baseline in baselines/, and its gates.
 check: build
@@ -29,7 +34,7 @@ deps:
 	@.ci/install-deps
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan
 
 # Benchmarks (ordo-one/benchmark) live in a package of their own.
 bench: deps
