@@ -170,7 +170,7 @@ struct ReportTests {
         #expect(ChartUnit.percent.format(0.25) == "25%")
         #expect(ChartUnit.cents.format(0.025) == "$0.025")
         #expect(ChartUnit.milliseconds.format(2500) == "2.5 s")
-        #expect(SVGCanvas.escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
+        #expect(SVGCanvas.escape("<a href=\"x\">&'\u{1}") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;")
     }
 
     @Test("Coordinates: the shortest text within half a unit of the last decimal, never -0")

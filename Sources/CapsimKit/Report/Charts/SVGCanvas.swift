@@ -12,7 +12,6 @@ public enum Palette {
     public static let yellow = "#F0E442"
     public static let black = "#000000"
     public static let grey = "#6B6B6B"
-    public static let lightGrey = "#D9D9D9"
 
     /// Distinct colours in order, for categories (cost lines, queries, plans).
     public static let categorical = [blue, orange, green, vermillion, sky, purple, yellow, black, grey]
@@ -67,21 +66,7 @@ struct SVGCanvas {
     static func number(_ value: Double, decimals: Int = 1) -> String { ChartUnit.trimmed(value, decimals) }
 
     /// Text made safe inside an element or an attribute.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 
     /// A rough width of `text` in pixels at `size` (for laying out legends and labels).
     static func textWidth(_ text: String, size: Double = 12) -> Double { Double(text.count) * size * 0.58 }
