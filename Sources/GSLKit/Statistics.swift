@@ -142,7 +142,7 @@ extension Statistics {
 
 /// A straight line fitted by least squares, y = intercept + slope·x, with the covariance of
 /// its two coefficients (from the residuals' variance, as `gsl_fit_linear` gives it).
-public struct LinearFit: Sendable, Hashable {
+public struct LinearFit: Sendable {
     public var intercept: Double
     public var slope: Double
     /// 1 − residual sum of squares / total sum of squares (1 when y is constant).
@@ -158,16 +158,6 @@ public struct LinearFit: Sendable, Hashable {
         self.r2 = r2
         self.covariance = covariance
         self.count = count
-    }
-
-    public static func == (lhs: LinearFit, rhs: LinearFit) -> Bool {
-        lhs.intercept == rhs.intercept && lhs.slope == rhs.slope && lhs.r2 == rhs.r2 && lhs.count == rhs.count
-            && lhs.covariance == rhs.covariance
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(intercept)
-        hasher.combine(slope)
     }
 
     /// The fitted line at x.

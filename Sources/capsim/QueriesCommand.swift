@@ -98,8 +98,8 @@ struct QueriesCommand: ParsableCommand {
             try OutputFile.write(bench.json().serialized(), to: (output as NSString).appendingPathComponent("queries.json"))
             let measured = (output as NSString).appendingPathComponent("measured.yaml")
             let command = (["capsim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-            try OutputFile.write(bench.measuredScenarioYAML(extending: CalibrateCommand.relativePath(of: scenario, from: measured),
-                                                            command: command, date: CalibrateCommand.today()), to: measured)
+            try OutputFile.write(bench.measuredScenarioYAML(extending: WrittenFiles.relativePath(of: scenario, from: measured),
+                                                            command: command, date: WrittenFiles.today()), to: measured)
         }
         let document = bench.summary()
         try OutputFile.writeStandardOutput(format == .markdown ? document.markdown() : document.plainText())

@@ -70,7 +70,7 @@ struct ReportCommand: ParsableCommand {
             }
             let sensitivity = uncertain ? try Sensitivity.analyse(loaded, outcomes: PlanningReport.headlineOutcomes(for: loaded)) : nil
             report = PlanningReport(projection: projection, monteCarlo: monteCarlo, sensitivity: sensitivity, queries: measured,
-                                    actuals: observed, version: Capsim.configuration.version, date: CalibrateCommand.today())
+                                    actuals: observed, version: Capsim.configuration.version, date: WrittenFiles.today())
         } catch let error as CalibrationError {
             throw ToolError(description: error.description)
         } catch let error as ReportError {

@@ -65,6 +65,7 @@ public final class PostgresConnection {
         var sent = true
         while !bytes.isEmpty, sent {
             let chunk = bytes.prefix(1 << 16)
+            // libpq reads the chunk during the call only.
             sent = chunk.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32($0.count)) == 1 }
             }

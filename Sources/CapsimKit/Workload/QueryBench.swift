@@ -49,7 +49,7 @@ public struct QueryDataset: Sendable, Hashable {
 /// A query's time as a power of its main table's rows, time = a · rows^b (least squares of
 /// log time on log rows, with the coefficients' covariance), and its extrapolation to the
 /// full size of each asked month and of every month of the horizon.
-public struct QueryFit: Sendable, Hashable {
+public struct QueryFit: Sendable {
     public var query: String
     public var table: String
     /// log ms = log a + b · log rows.
@@ -68,12 +68,6 @@ public struct QueryFit: Sendable, Hashable {
     public var interval: [(low: Double, high: Double)?]
     /// The first month 1 … H whose projected time passes the budget; nil if none does.
     public var firstMonthOverBudget: Int?
-
-    public static func == (lhs: QueryFit, rhs: QueryFit) -> Bool {
-        lhs.query == rhs.query && lhs.line == rhs.line && lhs.fullRows == rhs.fullRows
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(query) }
 
     /// The fitted milliseconds at `rows`.
     public func projected(rows: Double) -> Double { exp(line.value(at: log(max(rows, 1)))) }
@@ -163,12 +157,11 @@ public struct QueryBench: Sendable {
     }
 
     private mutating func fitAll(projection: Projection) {
-        let fullCounts = months.map { month in
-            (try? SyntheticData(projection: projection, options: DataOptions(month: month)))?.expectedCounts()
-        }
+        // Full-size rows of every month 1 … H; the asked months are among them.
         let horizonCounts = (1...max(1, scenario.horizonMonths)).map { month in
             (try? SyntheticData(projection: projection, options: DataOptions(month: month)))?.expectedCounts()
         }
+        let fullCounts = months.map { (1...horizonCounts.count).contains($0) ? horizonCounts[$0 - 1] : nil }
         for query in queries {
             let points = timings.filter { $0.query == query.name }
             let timed = points.filter { $0.isTimed && $0.tableRows > 0 }

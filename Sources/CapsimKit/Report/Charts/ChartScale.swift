@@ -69,7 +69,7 @@ public enum ChartUnit: Sendable, Hashable {
 
 /// A map from data values to pixels along one axis, linear or logarithmic, with tick values
 /// a person would pick (1, 2 or 5 times a power of ten; powers of ten on a log axis).
-public struct ChartScale: Sendable, Hashable {
+public struct ChartScale: Sendable {
     public enum Kind: Sendable, Hashable { case linear, log }
 
     public var kind: Kind
@@ -77,16 +77,6 @@ public struct ChartScale: Sendable, Hashable {
     public var domain: (low: Double, high: Double)
     /// The pixel positions of `domain.low` and `domain.high` (may be decreasing, as on a y axis).
     public var pixels: (from: Double, to: Double)
-
-    public static func == (lhs: ChartScale, rhs: ChartScale) -> Bool {
-        lhs.kind == rhs.kind && lhs.domain == rhs.domain && lhs.pixels == rhs.pixels
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(kind)
-        hasher.combine(domain.low)
-        hasher.combine(domain.high)
-    }
 
     /// A scale over `values` (non-finite values, and values ≤ 0 on a log axis, are ignored),
     /// widened to nice ticks; a linear axis includes zero when `includeZero`.
@@ -108,6 +98,13 @@ public struct ChartScale: Sendable, Hashable {
             if high <= low { high = low * 10 }
             domain = (low, high)
         }
+    }
+
+    /// A linear scale over exactly `low` … `high` (a time axis of months 0 … H), no nicer.
+    static func exact(_ low: Double, _ high: Double, pixels: (from: Double, to: Double)) -> ChartScale {
+        var scale = ChartScale(kind: .linear, covering: [low, high], includeZero: true, pixels: pixels)
+        scale.domain = (low, Swift.max(high, low + 1))
+        return scale
     }
 
     /// The pixel position of `value` (clamped to the axis on a log scale for values ≤ 0).

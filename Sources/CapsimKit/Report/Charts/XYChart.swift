@@ -228,12 +228,3 @@ public struct XYChart: Sendable {
         }
     }
 }
-
-extension ChartScale {
-    /// A linear scale over exactly `low` … `high` (a time axis of months 0 … H).
-    static func exact(_ low: Double, _ high: Double, pixels: (from: Double, to: Double)) -> ChartScale {
-        var scale = ChartScale(kind: .linear, covering: [low, high], includeZero: true, pixels: pixels)
-        scale.domain = (low, Swift.max(high, low + 1))
-        return scale
-    }
-}
