@@ -146,13 +146,8 @@ struct Check: ParsableCommand {
             loaded.append((path, scenario, baselineFigures, baselinePath))
         }
         let checks = try loaded.map { path, scenario, baselineFigures, baselinePath in
-            let projection = try Simulator.project(scenario)
-            let comparisons = try baselineFigures.map { baseline in
-                try FigureSet.compute(scenario, threads: threads.count).compared(with: baseline, settings: scenario.check)
-            } ?? []
-            let gates = try GateEvaluation.evaluate(scenario, projection: projection, threads: threads.count)
-            return ScenarioCheck(path: path, scenarioName: scenario.name, baselinePath: baselinePath,
-                                 comparisons: comparisons, gates: gates)
+            try ScenarioCheck.evaluate(path: path, scenario: scenario, baseline: baselineFigures, baselinePath: baselinePath,
+                                       threads: threads.count)
         }
         let document = CheckReport.document(checks)
         try OutputFile.writeStandardOutput(format == .markdown ? document.markdown() : document.plainText())

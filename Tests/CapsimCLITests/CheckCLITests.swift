@@ -42,7 +42,7 @@ struct CheckCLITests {
         #expect(failed.stdout.contains("capsim baseline \(path)"))
         let markdown = try CLI.run(["check", path, "--baseline", baselines, "--format", "markdown"])
         #expect(markdown.stdout.hasPrefix("# capsim check: FAILED"))
-        #expect(markdown.stdout.contains("| infra_usd@m24 |"))
+        #expect(markdown.stdout.contains("| infra\\_usd@m24 |"))
 
         // And the JUnit XML parses, with one failing test case for the baseline
         let parser = XMLParser(contentsOf: URL(fileURLWithPath: junit))!

@@ -139,6 +139,31 @@ struct CheckTests {
         #expect(figures.compared(with: read, settings: CheckSettings()).allSatisfy { $0.status == .unchanged })
     }
 
+
+    @Test("Checking with one shared simulation gives what separate simulations give: the same figures and verdicts")
+    func sharedSimulation() throws {
+        // Given a scenario with Monte Carlo settings, percentile and probability gates, and a baseline that moved
+        let gates = """
+
+            gates:
+              - {metric: users_total, month: 12, at_least: 10}
+              - {metric: mrr_usd, month: 6, p95_at_most: 1000000}
+              - {metric: mrr_usd, month: 6, p5_at_least: 1000000}
+              - {event: "phase:1", within_months: 12, probability_at_most: 0.38}
+            """
+        let scenario = try Fixtures.scenario(Self.withGates + gates)
+        let before = try Fixtures.scenario(Self.withGates.replacingOccurrences(of: "conversion_rate: 0.05", with: "conversion_rate: 0.06") + gates)
+        let baseline = try FigureSet.compute(before, threads: 1)
+        // When it is checked in one pass
+        let check = try ScenarioCheck.evaluate(path: "x.yaml", scenario: scenario, baseline: baseline, baselinePath: "x.json", threads: 2)
+        // Then figures and gates equal those of separate simulations
+        let separate = try FigureSet.compute(scenario, threads: 1).compared(with: baseline, settings: scenario.check)
+        let verdicts = try GateEvaluation.evaluate(scenario, projection: try Simulator.project(scenario), threads: 1)
+        #expect(check.comparisons == separate)
+        #expect(!check.movedFigures.isEmpty)
+        #expect(check.gates == verdicts)
+        #expect(check.gates.map(\.verdict) == [.pass, .pass, .fail, .pass])
+    }
     @Test("Tolerances: relative or absolute for amounts, exact months, moved and new figures fail")
     func comparison() {
         let baseline = FigureSet(scenario: "s", source: "s.yaml", monteCarlo: nil, figures: [

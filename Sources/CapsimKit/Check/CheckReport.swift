@@ -1,26 +1,3 @@
-/// The outcome of `capsim check` for one scenario.
-public struct ScenarioCheck: Sendable {
-    /// The scenario file.
-    public var path: String
-    public var scenarioName: String
-    /// The baseline file compared with, if any.
-    public var baselinePath: String?
-    public var comparisons: [FigureComparison]
-    public var gates: [GateResult]
-
-    public init(path: String, scenarioName: String, baselinePath: String?, comparisons: [FigureComparison], gates: [GateResult]) {
-        self.path = path
-        self.scenarioName = scenarioName
-        self.baselinePath = baselinePath
-        self.comparisons = comparisons
-        self.gates = gates
-    }
-
-    public var movedFigures: [FigureComparison] { comparisons.filter(\.isFailure) }
-    public var failedGates: [GateResult] { gates.filter(\.isFailure) }
-    public var isFailure: Bool { !movedFigures.isEmpty || !failedGates.isEmpty }
-}
-
 /// Renders check and diff results for people (table, Markdown) and for CI (JUnit XML).
 public enum CheckReport {
     public static func document(_ checks: [ScenarioCheck]) -> ReportDocument {
@@ -41,10 +18,11 @@ public enum CheckReport {
                 lines.append("Gate \(gate.verdict == .pass ? "passed" : gate.verdict == .fail ? "FAILED" : "INCONCLUSIVE"): \(gate.gate.name): \(gate.detail)")
             }
             let table: ReportDocument.Table? = changed.isEmpty ? nil : .init(
-                headers: ["figure", "baseline", "now", "change", "%", "allowed", "status"],
+                headers: ["figure", "baseline", "now", "change", "%", "allowed", "status", "result"],
                 rows: changed.map { c in
                     [c.name, format(c.baseline, c), format(c.current, c), c.change.map { signed($0, c) } ?? "–",
-                     c.relativeChange.map { (($0 >= 0 ? "+" : "") + NumberFormat.percent($0)) } ?? "–", c.allowed, c.status.rawValue]
+                     c.relativeChange.map { (($0 >= 0 ? "+" : "") + NumberFormat.percent($0)) } ?? "–", c.allowed, c.status.rawValue,
+                     c.isFailure ? "FAIL" : "pass"]
                 },
                 rightAligned: [1, 2, 3, 4])
             document.sections.append(.init(title: "\(check.path) (\(check.scenarioName)): \(check.isFailure ? "FAILED" : "passed")",

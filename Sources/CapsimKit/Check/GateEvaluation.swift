@@ -21,8 +21,11 @@ public struct GateResult: Sendable, Hashable {
 /// `check.max_runs`) until every verdict holds at `check.confidence`. The same seed always
 /// gives the same runs, so a verdict is reproducible; the bounds say how sure it is.
 public enum GateEvaluation {
+    /// - Parameter firstLook: the first look's runs when the caller has them already: a result
+    ///   of `scenario.monteCarloOrDefault`'s runs and seed with ``probes(of:)``.
     /// - Throws: ``SimulationError`` when a Monte Carlo run overflows.
-    public static func evaluate(_ scenario: Scenario, projection: Projection, threads: Int) throws(SimulationError) -> [GateResult] {
+    public static func evaluate(_ scenario: Scenario, projection: Projection, threads: Int,
+                                firstLook: MonteCarloResult? = nil) throws(SimulationError) -> [GateResult] {
         var results: [GateResult?] = scenario.gates.map { gate -> GateResult? in
             switch gate.kind {
             case let .value(metric, month, isUpper, limit):
@@ -62,12 +65,9 @@ public enum GateEvaluation {
         guard !probabilistic.isEmpty else { return results.map { $0! } }
 
         let settings = scenario.check
-        let columns = scenario.numericColumns
-        let probes: [Probe] = probabilistic.compactMap { index in
-            guard case let .percentile(metric, month, _, _, limit) = scenario.gates[index].kind else { return nil }
-            return Probe(slot: columns.first { $0.name == metric }!.slot!, month: month, threshold: limit)
-        }
-        var runs = scenario.monteCarloOrDefault.runs
+        let probes = Self.probes(of: scenario)
+        let firstRuns = scenario.monteCarloOrDefault.runs
+        var runs = firstRuns
         // Each look at more runs is another chance to be wrong: the error rate is split
         // evenly over the looks the schedule plans (Bonferroni).
         let looks = Self.plannedLooks(initial: runs, maxRuns: settings.maxRuns).count
@@ -77,7 +77,8 @@ public enum GateEvaluation {
         }
         while true {
             let options = MonteCarloOptions(runs: runs, seed: scenario.monteCarloOrDefault.seed, threads: threads, probes: probes)
-            let result = try MonteCarlo.simulate(scenario, options: options)
+            let result: MonteCarloResult
+            if runs == firstRuns, let firstLook { result = firstLook } else { result = try MonteCarlo.simulate(scenario, options: options) }
             var probeIndex = 0
             for index in probabilistic {
                 let gate = scenario.gates[index]
@@ -110,6 +111,16 @@ public enum GateEvaluation {
             runs = min(settings.maxRuns, runs * 4)
         }
         return results.map { $0! }
+    }
+
+    /// What the percentile gates count in each run: the value of the gate's metric in its
+    /// month against its limit, one probe per percentile gate in gate order.
+    public static func probes(of scenario: Scenario) -> [Probe] {
+        let columns = scenario.numericColumns
+        return scenario.gates.compactMap { gate in
+            guard case let .percentile(metric, month, _, _, limit) = gate.kind else { return nil }
+            return Probe(slot: columns.first { $0.name == metric }!.slot!, month: month, threshold: limit)
+        }
     }
 
     /// The run counts at which a probabilistic gate is looked at: `initial`, then ×4 while

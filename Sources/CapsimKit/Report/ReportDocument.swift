@@ -48,23 +48,43 @@ public struct ReportDocument: Sendable {
         return output
     }
 
-    /// GitHub-flavoured Markdown.
+    /// GitHub-flavoured Markdown (CommonMark with tables). Every line of text is a paragraph of
+    /// its own (a bare line break would merge lines into one paragraph), and text is escaped so
+    /// that names and amounts render as written: `$5 and $9` is not math, `users_total` not emphasis.
     public func markdown() -> String {
-        var output = "# \(title)\n"
-        if !subtitle.isEmpty { output += "\n\(subtitle)\n" }
+        var blocks = ["# " + Self.markdownText(title)]
+        blocks += subtitle.split(separator: "\n").map { Self.markdownText(String($0)) }
         for section in sections {
-            output += "\n## \(section.title)\n\n"
-            for line in section.lines { output += line + "\n" }
-            if !section.lines.isEmpty, section.table != nil { output += "\n" }
+            blocks.append("## " + Self.markdownText(section.title))
+            blocks += section.lines.map(Self.markdownText)
             if let table = section.table {
-                func row(_ cells: [String]) -> String {
-                    "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
-                }
-                output += row(table.headers)
-                output += "|" + table.headers.indices.map { table.rightAligned.contains($0) ? " ---: " : " --- " }
-                    .joined(separator: "|") + "|\n"
-                for cells in table.rows { output += row(cells) }
+                func row(_ cells: [String]) -> String { "| " + cells.map(Self.markdownInline).joined(separator: " | ") + " |" }
+                let rule = "|" + table.headers.indices.map { table.rightAligned.contains($0) ? " ---: " : " --- " }.joined(separator: "|") + "|"
+                blocks.append(([row(table.headers), rule] + table.rows.map(row)).joined(separator: "\n"))
             }
+        }
+        return blocks.filter { !$0.isEmpty }.joined(separator: "\n\n") + "\n"
+    }
+
+    /// One line of text as a CommonMark paragraph: its inline text, leading spaces dropped (four
+    /// would make a code block), and a mark that would open a list item or a rule escaped.
+    static func markdownText(_ line: String) -> String {
+        var output = markdownInline(String(line.drop { $0 == " " }))
+        if let first = output.first, "-+=".contains(first) {
+            output.insert("\\", at: output.startIndex)
+        } else if let marker = output.firstIndex(where: { !$0.isNumber }), marker != output.startIndex, ".)".contains(output[marker]) {
+            output.insert("\\", at: marker)
+        }
+        return output
+    }
+
+    /// Text as CommonMark inline text: every character that could start markup (emphasis, code,
+    /// links, HTML, tables, GitHub's `$` math) backslash-escaped.
+    static func markdownInline(_ text: String) -> String {
+        var output = ""
+        for character in text {
+            if "\\`*_[]<>|~$#!".contains(character) { output.append("\\") }
+            output.append(character)
         }
         return output
     }
