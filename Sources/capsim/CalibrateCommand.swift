@@ -36,7 +36,7 @@ struct CalibrateCommand: ParsableCommand {
         valueName: "key[=low:high]"))
     var fits: [String] = []
 
-    @Option(help: "Months the back-test holds out (0 for none; default a quarter of the observed months, at least 1).")
+    @Option(parsing: .unconditional, help: "Months the back-test holds out (0 for none; default a quarter of the observed months, at least 1).")
     var holdout: Int?
 
     @OptionGroup var overrides: ScenarioOverrides

@@ -54,6 +54,9 @@ struct Capsim: ParsableCommand {
         } catch let error as ScenarioError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             Foundation.exit(ExitStatus.badInput.rawValue)
+        } catch let error as SchemaError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Foundation.exit(ExitStatus.badInput.rawValue)
         } catch let error as CheckError {
             FileHandle.standardError.write(Data(("error: " + error.description + "\n").utf8))
             Foundation.exit(ExitStatus.badInput.rawValue)

@@ -4,7 +4,7 @@ import Foundation
 
 /// Options shared by the commands that simulate several scenarios.
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "Worker threads for Monte Carlo (1 to 256; default: all cores). Results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Worker threads for Monte Carlo (1 to 256; default: all cores). Results do not depend on it.")
     var threads: Int?
 
     var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
@@ -94,7 +94,7 @@ struct Check: ParsableCommand {
     @Option(help: "Directory of baseline files written by capsim baseline.")
     var baseline: String?
 
-    @Option(help: "Relative tolerance for every amount, as 2% or 0.02 (overrides the scenario's check: tolerances).")
+    @Option(parsing: .unconditional, help: "Relative tolerance for every amount, as 2% or 0.02 (overrides the scenario's check: tolerances).")
     var tolerance: String?
 
     @Option(help: "Report format: table or markdown (for a pull-request comment).")

@@ -22,16 +22,16 @@ struct DataCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: "The projected month the data matches.")
+    @Option(parsing: .unconditional, help: "The projected month the data matches.")
     var month: Int
 
-    @Option(help: "Multiply every count by this (0 < F ≤ 1). Default 1.")
+    @Option(parsing: .unconditional, help: "Multiply every count by this (0 < F ≤ 1). Default 1.")
     var scale: Double?
 
-    @Option(name: .customLong("max-rows"), help: "Pick the scale so that no table has more than this many rows.")
+    @Option(name: .customLong("max-rows"), parsing: .unconditional, help: "Pick the scale so that no table has more than this many rows.")
     var maxRows: Int?
 
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615.")
     var seed: UInt64 = 1
 
     @Option(help: "Write one CSV per table into this directory (created if missing).")
@@ -40,7 +40,7 @@ struct DataCommand: ParsableCommand {
     @Option(help: "The migrations directory.")
     var migrations = "migrations"
 
-    @Option(name: .customLong("memory-limit"), help: "Refuse data larger than this many GB in memory (0.001 to 1,000,000).")
+    @Option(name: .customLong("memory-limit"), parsing: .unconditional, help: "Refuse data larger than this many GB in memory (0.001 to 1,000,000).")
     var memoryLimit: Double = 8
 
     @Option(name: .customLong("database-url"), help: ArgumentHelp(
@@ -67,63 +67,59 @@ struct DataCommand: ParsableCommand {
     func run() throws {
         let loaded = try Scenario.load(path: scenario)
         let projection = try Simulator.project(loaded)
-        do {
-            let options = DataOptions(month: month, scale: scale ?? 1, seed: seed, memoryLimit: memoryLimit * 1e9)
-            if let problem = try SyntheticData(projection: projection, options: options).emptyMonthProblem(maxRows: maxRows) {
-                throw ToolError(description: problem)
-            }
-            let data: SyntheticData, schema: SQLiteSchema, counts: TableCounts
-            if let maxRows {
-                (data, schema, counts) = try SyntheticData.generate(projection, options: options, maxRows: maxRows) {
-                    try SQLiteSchema(migrations: migrations)
-                }
-            } else {
-                data = try SyntheticData(projection: projection, options: options)
-                schema = try SQLiteSchema(migrations: migrations)
-                counts = try data.generate(into: schema)
-            }
-            var document = ReportDocument(
-                title: "capsim data: \(loaded.name), month \(month) (\(loaded.start.adding(months: month)))",
-                subtitle: "scale \(NumberFormat.significant(data.options.scale)), seed \(seed); as of \(Timestamp.format(data.endOfMonth))")
-            let expected = data.expectedCounts()
-            var storage = try schema.measureStorage()
-            var rows = counts.counts
-            if let databaseURL {
-                do {
-                    let report = try PostgresLoad.run(schema: schema, counts: counts, url: databaseURL, migrations: migrations, reset: reset)
-                    storage = report.storage
-                    rows = counts.counts.map { ($0.table, report.storage.table($0.table)?.rows ?? 0) }
-                    document.sections.append(.init(title: "PostgreSQL", lines: [
-                        "Loaded into \(PostgresConnection.redacted(databaseURL)) with COPY after applying \(migrations)/ as written"
-                            + (report.appliedAuthStub ? " (with the auth stub 000: the server had no auth.users)" : " (000 skipped: the server has auth.users)")
-                            + "; rows are SELECT count(*) there, bytes pg_total_relation_size (indexes and TOAST)."]))
-                } catch let error as PostgresError {
-                    throw ToolError(description: "--database-url: \(error.description)")
-                }
-            }
-            document.sections.append(.init(title: "Rows per table", table: .init(
-                headers: ["table", "rows", "expected at this scale"],
-                rows: rows.map { [$0.table, NumberFormat.grouped(Double($0.rows)),
-                                  NumberFormat.grouped(Double(expected[$0.table]) * data.options.scale)] },
-                rightAligned: [1, 2])))
-            document.sections.append(storage.comparison(with: loaded))
-            if integrityCheck {
-                let problems = try schema.integrityProblems()
-                guard problems.isEmpty else {
-                    throw ToolError(status: .internalError, description: "PRAGMA integrity_check found \(problems.count) problem(s) in the loaded database, first: \(problems[0]); please report it")
-                }
-                document.sections.append(.init(title: "Integrity", lines: ["PRAGMA integrity_check: ok"]))
-            }
-            if let output {
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                for table in try schema.tablesAsCSV() {
-                    try OutputFile.write(table.csv, to: (output as NSString).appendingPathComponent("\(table.table).csv"))
-                }
-                document.sections.append(.init(title: "CSV", lines: ["One file per table in \(output)."]))
-            }
-            try OutputFile.writeStandardOutput(document.plainText())
-        } catch let error as SchemaError {
-            throw ToolError(description: error.description)
+        let options = DataOptions(month: month, scale: scale ?? 1, seed: seed, memoryLimit: memoryLimit * 1e9)
+        if let problem = try SyntheticData(projection: projection, options: options).emptyMonthProblem(maxRows: maxRows) {
+            throw ToolError(description: problem)
         }
+        let data: SyntheticData, schema: SQLiteSchema, counts: TableCounts
+        if let maxRows {
+            (data, schema, counts) = try SyntheticData.generate(projection, options: options, maxRows: maxRows) {
+                try SQLiteSchema(migrations: migrations)
+            }
+        } else {
+            data = try SyntheticData(projection: projection, options: options)
+            schema = try SQLiteSchema(migrations: migrations)
+            counts = try data.generate(into: schema)
+        }
+        var document = ReportDocument(
+            title: "capsim data: \(loaded.name), month \(month) (\(loaded.start.adding(months: month)))",
+            subtitle: "scale \(NumberFormat.significant(data.options.scale)), seed \(seed); as of \(Timestamp.format(data.endOfMonth))")
+        let expected = data.expectedCounts()
+        var storage = try schema.measureStorage()
+        var rows = counts.counts
+        if let databaseURL {
+            do {
+                let report = try PostgresLoad.run(schema: schema, counts: counts, url: databaseURL, migrations: migrations, reset: reset)
+                storage = report.storage
+                rows = counts.counts.map { ($0.table, report.storage.table($0.table)?.rows ?? 0) }
+                document.sections.append(.init(title: "PostgreSQL", lines: [
+                    "Loaded into \(PostgresConnection.redacted(databaseURL)) with COPY after applying \(migrations)/ as written"
+                        + (report.appliedAuthStub ? " (with the auth stub 000: the server had no auth.users)" : " (000 skipped: the server has auth.users)")
+                        + "; rows are SELECT count(*) there, bytes pg_total_relation_size (indexes and TOAST)."]))
+            } catch let error as PostgresError {
+                throw ToolError(description: "--database-url: \(error.description)")
+            }
+        }
+        document.sections.append(.init(title: "Rows per table", table: .init(
+            headers: ["table", "rows", "expected at this scale"],
+            rows: rows.map { [$0.table, NumberFormat.grouped(Double($0.rows)),
+                              NumberFormat.grouped(Double(expected[$0.table]) * data.options.scale)] },
+            rightAligned: [1, 2])))
+        document.sections.append(storage.comparison(with: loaded))
+        if integrityCheck {
+            let problems = try schema.integrityProblems()
+            guard problems.isEmpty else {
+                throw ToolError(status: .internalError, description: "PRAGMA integrity_check found \(problems.count) problem(s) in the loaded database, first: \(problems[0]); please report it")
+            }
+            document.sections.append(.init(title: "Integrity", lines: ["PRAGMA integrity_check: ok"]))
+        }
+        if let output {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            for table in try schema.tablesAsCSV() {
+                try OutputFile.write(table.csv, to: (output as NSString).appendingPathComponent("\(table.table).csv"))
+            }
+            document.sections.append(.init(title: "CSV", lines: ["One file per table in \(output)."]))
+        }
+        try OutputFile.writeStandardOutput(document.plainText())
     }
 }

@@ -27,22 +27,22 @@ struct QueriesCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: "Months to measure, comma-separated (default: each phase-entry month).")
+    @Option(parsing: .unconditional, help: "Months to measure, comma-separated (default: each phase-entry month).")
     var months: String?
 
     @Flag(help: "Measure each phase-entry month (the default).")
     var phases = false
 
-    @Option(name: .customLong("max-rows"), help: "Rows the largest table may have at the biggest scale (100 to 100,000,000; no table gets more).")
+    @Option(name: .customLong("max-rows"), parsing: .unconditional, help: "Rows the largest table may have at the biggest scale (100 to 100,000,000; no table gets more).")
     var maxRows = 100_000
 
-    @Option(help: "Runs of each query (1 to 1,000; the median is kept).")
+    @Option(parsing: .unconditional, help: "Runs of each query (1 to 1,000; the median is kept).")
     var `repeat` = 5
 
-    @Option(name: .customLong("query-timeout"), help: "Seconds a query may run before it is interrupted and reported as timed out (0.001 to 3,600).")
+    @Option(name: .customLong("query-timeout"), parsing: .unconditional, help: "Seconds a query may run before it is interrupted and reported as timed out (0.001 to 3,600).")
     var queryTimeout = 30.0
 
-    @Option(help: "Random seed of the data.")
+    @Option(parsing: .unconditional, help: "Random seed of the data, 0 to 18446744073709551615.")
     var seed: UInt64 = 1
 
     @Option(help: "Write queries.csv, fits.csv, queries.json and measured.yaml into this directory.")
@@ -81,15 +81,11 @@ struct QueriesCommand: ParsableCommand {
         let progress = ProgressBar(label: "datasets")
         var done = 0
         let bench: QueryBench
-        do {
-            bench = try QueryBench.run(loaded, months: asked, queries: try QueryFile.all(in: queries), migrations: migrations,
-                                       maxRows: maxRows, repeats: `repeat`, timeout: queryTimeout, seed: seed, progress: { _ in
-                                           progress.update(done: done, total: asked.count * QueryBench.scales.count)
-                                           done += 1
-                                       })
-        } catch let error as SchemaError {
-            throw ToolError(description: error.description)
-        }
+        bench = try QueryBench.run(loaded, months: asked, queries: try QueryFile.all(in: queries), migrations: migrations,
+                                   maxRows: maxRows, repeats: `repeat`, timeout: queryTimeout, seed: seed, progress: { _ in
+                                       progress.update(done: done, total: asked.count * QueryBench.scales.count)
+                                       done += 1
+                                   })
         progress.finish()
         if let output {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

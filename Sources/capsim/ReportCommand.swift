@@ -26,10 +26,10 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var overrides: ScenarioOverrides
 
-    @Option(help: "Monte Carlo runs (1 to 10,000,000; default: the scenario's monte_carlo.runs, else 1000).")
+    @Option(parsing: .unconditional, help: "Monte Carlo runs (1 to 10,000,000; default: the scenario's monte_carlo.runs, else 1000).")
     var runs: Int?
 
-    @Option(help: "Monte Carlo seed (default: the scenario's monte_carlo.seed, else 1).")
+    @Option(parsing: .unconditional, help: "Monte Carlo seed, 0 to 18446744073709551615 (default: the scenario's monte_carlo.seed, else 1).")
     var seed: UInt64?
 
     @Flag(help: "Draw only the projection with every input at its mean (no Monte Carlo).")

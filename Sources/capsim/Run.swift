@@ -41,7 +41,7 @@ struct Run: ParsableCommand {
     @Argument(help: "The scenario file (YAML), e.g. scenarios/mirai-roadmap.yaml.")
     var scenario: String
 
-    @Option(help: "Months to project after month 0 (overrides the scenario's horizon_months).")
+    @Option(parsing: .unconditional, help: "Months to project after month 0 (overrides the scenario's horizon_months).")
     var months: Int?
 
     @OptionGroup var overrides: ScenarioOverrides
@@ -55,13 +55,13 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("monte-carlo"), help: "Run Monte Carlo with the scenario's monte_carlo settings (runs, seed).")
     var monteCarlo = false
 
-    @Option(help: "Monte Carlo runs (1 to 10,000,000; default: the scenario's monte_carlo.runs, else 1000).")
+    @Option(parsing: .unconditional, help: "Monte Carlo runs (1 to 10,000,000; default: the scenario's monte_carlo.runs, else 1000).")
     var runs: Int?
 
-    @Option(help: "Monte Carlo seed (default: the scenario's monte_carlo.seed, else 1).")
+    @Option(parsing: .unconditional, help: "Monte Carlo seed, 0 to 18446744073709551615 (default: the scenario's monte_carlo.seed, else 1).")
     var seed: UInt64?
 
-    @Option(help: "Worker threads for Monte Carlo (1 to 256; default: all cores). Results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Worker threads for Monte Carlo (1 to 256; default: all cores). Results do not depend on it.")
     var threads: Int?
 
     @Option(help: "Also write the Monte Carlo bands CSV to this file.")
@@ -76,7 +76,7 @@ struct Run: ParsableCommand {
     @Option(help: "Storage sizes: scenario (its bytes_per_message, bytes_per_event, bytes_per_account) or measured (from synthetic data of --storage-month loaded in SQLite, at most 100,000 rows a table).")
     var storage: StorageSource = .scenario
 
-    @Option(name: .customLong("storage-month"), help: "The month whose synthetic data is measured for --storage measured (default: month 12, or the horizon if sooner).")
+    @Option(name: .customLong("storage-month"), parsing: .unconditional, help: "The month whose synthetic data is measured for --storage measured (default: month 12, or the horizon if sooner).")
     var storageMonth: Int?
 
     @Option(help: "The migrations directory (for --storage measured).")
@@ -103,15 +103,11 @@ struct Run: ParsableCommand {
             guard (0...scenario.horizonMonths).contains(month) else {
                 throw ToolError(description: "--storage-month must be between 0 and \(scenario.horizonMonths), got \(month)")
             }
-            do {
-                let measurement = try SyntheticData.measure(scenario, month: month, migrations: migrations)
-                scenario = scenario.withMeasuredStorage(measurement)
-                let usage = scenario.usage
-                let note = "storage sizes measured from synthetic data of month \(month): message \(NumberFormat.grouped(scenario[usage.bytesPerMessage])) B, event \(NumberFormat.grouped(scenario[usage.bytesPerEvent])) B, account \(NumberFormat.grouped(scenario[usage.bytesPerAccount])) B"
-                FileHandle.standardError.write(Data("capsim: \(note)\n".utf8))
-            } catch let error as SchemaError {
-                throw ToolError(description: error.description)
-            }
+            let measurement = try SyntheticData.measure(scenario, month: month, migrations: migrations)
+            scenario = scenario.withMeasuredStorage(measurement)
+            let usage = scenario.usage
+            let note = "storage sizes measured from synthetic data of month \(month): message \(NumberFormat.grouped(scenario[usage.bytesPerMessage])) B, event \(NumberFormat.grouped(scenario[usage.bytesPerEvent])) B, account \(NumberFormat.grouped(scenario[usage.bytesPerAccount])) B"
+            FileHandle.standardError.write(Data("capsim: \(note)\n".utf8))
         }
         let format = format ?? output.flatMap { OutputFormat(pathExtension: ($0 as NSString).pathExtension) } ?? .table
         let text = isMonteCarlo ? try monteCarloReport(scenario, format: format) : try deterministicReport(scenario, format: format)

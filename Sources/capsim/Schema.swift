@@ -25,19 +25,17 @@ struct Schema: ParsableCommand {
     var format: ReportFormat = .table
 
     func run() throws {
-        let schema: SQLiteSchema
-        do { schema = try SQLiteSchema(migrations: migrations) } catch {
-            throw ToolError(description: error.description)
-        }
+        let schema = try SQLiteSchema(migrations: migrations)
         var document = ReportDocument(title: "capsim schema (\(dialect.rawValue))",
                                       subtitle: "\(schema.files.count) migration files from \(migrations)")
         switch dialect {
         case .sqlite:
-            document.sections.append(.init(title: "Schema as loaded in SQLite", lines: try schema.schemaSQL().map { $0 + ";" }))
+            document.sections.append(.init(title: "Schema as loaded in SQLite",
+                                           code: try schema.schemaSQL().map { $0 + ";" }.joined(separator: "\n"), codeLanguage: "sql"))
         case .postgres:
-            document.sections.append(.init(title: "Schema as written for PostgreSQL", lines: try schema.files.flatMap { file in
-                ["-- \(file)", try String(contentsOfFile: file, encoding: .utf8)]
-            }))
+            document.sections.append(.init(title: "Schema as written for PostgreSQL", code: try schema.files.map { file in
+                "-- \(file)\n" + (try String(contentsOfFile: file, encoding: .utf8))
+            }.joined(separator: "\n"), codeLanguage: "sql"))
         }
         document.sections.append(SchemaReport.constructs(schema.notes))
         try OutputFile.writeStandardOutput(format == .markdown ? document.markdown() : document.plainText())

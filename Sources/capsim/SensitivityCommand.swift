@@ -31,10 +31,10 @@ struct SensitivityCommand: ParsableCommand {
 
     @OptionGroup var overrides: ScenarioOverrides
 
-    @Option(help: "Monte Carlo runs for rank correlations (1 to 10,000,000; none by default).")
+    @Option(parsing: .unconditional, help: "Monte Carlo runs for rank correlations (1 to 10,000,000; none by default).")
     var runs: Int?
 
-    @Option(help: "Monte Carlo seed (default: the scenario's monte_carlo.seed, else 1).")
+    @Option(parsing: .unconditional, help: "Monte Carlo seed, 0 to 18446744073709551615 (default: the scenario's monte_carlo.seed, else 1).")
     var seed: UInt64?
 
     @OptionGroup var threads: ThreadOptions

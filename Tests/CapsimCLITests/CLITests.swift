@@ -249,6 +249,7 @@ struct CLITests {
         let postgres = try CLI.run(["schema", "--dialect", "postgres", "--format", "markdown"])
         #expect(postgres.status == 0)
         #expect(postgres.stdout.contains("CREATE MATERIALIZED VIEW IF NOT EXISTS user_cohorts AS"))
+        #expect(postgres.stdout.contains("\n```sql\n-- migrations/000_supabase_auth_stub.sql\n"), "SQL is a fenced code block, not escaped text")
         let missing = try CLI.run(["schema", "--migrations", "/no/such/dir"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no migrations directory"))

@@ -3,9 +3,25 @@ import Testing
 
 @Suite("Markdown renders as written in CommonMark")
 struct MarkdownTests {
-    /// The blocks of a Markdown document: runs of lines between blank lines.
+    /// The blocks of a Markdown document: runs of lines between blank lines, a fenced code
+    /// block (blank lines and all) as one.
     static func blocks(_ markdown: String) -> [[Substring]] {
-        markdown.split(separator: "\n\n", omittingEmptySubsequences: true).map { $0.split(separator: "\n") }
+        var blocks: [[Substring]] = [[]]
+        var fence: Substring?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            if let open = fence {
+                blocks[blocks.count - 1].append(line)
+                if line == open { fence = nil }
+            } else if line.hasPrefix("```") {
+                blocks.append([line])
+                fence = line.prefix { $0 == "`" }
+            } else if line.isEmpty {
+                blocks.append([])
+            } else {
+                blocks[blocks.count - 1].append(line)
+            }
+        }
+        return blocks.filter { !$0.isEmpty }
     }
 
     @Test("Every line of text is a paragraph of its own; only table rows share a block")
@@ -15,11 +31,13 @@ struct MarkdownTests {
         let baseline = try FigureSet.compute(scenario, threads: 1)
         let check = CheckReport.document([Self.check])
         let diff = CheckReport.diff(baseline, baseline, labels: ("a.yaml", "b.yaml"))
-        for document in [summary, check, diff] {
-            for block in Self.blocks(document.markdown()) where block.count > 1 {
+        let code = ReportDocument(title: "t", sections: [.init(title: "s", lines: ["one", "two"], code: "SELECT 1;\n\nSELECT `x`;", codeLanguage: "sql")])
+        for document in [summary, check, diff, code] {
+            for block in Self.blocks(document.markdown()) where block.count > 1 && !block[0].hasPrefix("```") {
                 #expect(block.allSatisfy { $0.hasPrefix("|") }, "lines that would merge: \(block.prefix(3))")
             }
         }
+        #expect(code.markdown() == "# t\n\n## s\n\none\n\ntwo\n\n```sql\nSELECT 1;\n\nSELECT `x`;\n```\n")
         // The diff's subtitle (two lines: A and B) is two paragraphs
         #expect(diff.markdown().contains("A: a.yaml (MIRAI roadmap)\n\nB: b.yaml (MIRAI roadmap)"))
     }

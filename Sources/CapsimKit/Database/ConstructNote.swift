@@ -29,5 +29,6 @@ public struct SchemaError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(location): error: \(message)" }
+    /// `file:line: error: message`, as compilers write it; `error: message` without a location.
+    public var description: String { location.isEmpty ? "error: \(message)" : "\(location): error: \(message)" }
 }

@@ -18,11 +18,17 @@ public struct ReportDocument: Sendable {
         public var title: String
         public var lines: [String]
         public var table: Table?
+        /// Preformatted text (SQL), after the lines: verbatim in plain text, a fenced code block
+        /// in Markdown, in the language named by `codeLanguage`.
+        public var code: String?
+        public var codeLanguage: String
 
-        public init(title: String, lines: [String] = [], table: Table? = nil) {
+        public init(title: String, lines: [String] = [], table: Table? = nil, code: String? = nil, codeLanguage: String = "") {
             self.title = title
             self.lines = lines
             self.table = table
+            self.code = code
+            self.codeLanguage = codeLanguage
         }
     }
 
@@ -43,6 +49,7 @@ public struct ReportDocument: Sendable {
         for section in sections {
             output += "\n" + section.title + "\n" + String(repeating: "-", count: section.title.count) + "\n"
             for line in section.lines { output += line + "\n" }
+            if let code = section.code { output += code.hasSuffix("\n") ? code : code + "\n" }
             if let table = section.table { output += Self.aligned(table) }
         }
         return output
@@ -57,6 +64,12 @@ public struct ReportDocument: Sendable {
         for section in sections {
             blocks.append("## " + Self.markdownText(section.title))
             blocks += section.lines.map(Self.markdownText)
+            if let code = section.code {
+                // A fence longer than any run of backticks in the code, so the code cannot close it.
+                let longest = code.split(whereSeparator: { $0 != "`" }).map(\.count).max() ?? 0
+                let fence = String(repeating: "`", count: max(3, longest + 1))
+                blocks.append(fence + section.codeLanguage + "\n" + code.trimmingCharacters(in: .newlines) + "\n" + fence)
+            }
             if let table = section.table {
                 func row(_ cells: [String]) -> String { "| " + cells.map(Self.markdownInline).joined(separator: " | ") + " |" }
                 let rule = "|" + table.headers.indices.map { table.rightAligned.contains($0) ? " ---: " : " --- " }.joined(separator: "|") + "|"

@@ -63,10 +63,10 @@ public struct SyntheticData {
 
     public init(projection: Projection, options: DataOptions) throws(SchemaError) {
         guard (0...projection.scenario.horizonMonths).contains(options.month) else {
-            throw SchemaError(location: "--month", message: "month must be between 0 and \(projection.scenario.horizonMonths), got \(options.month)")
+            throw SchemaError(location: "", message: "--month must be between 0 and \(projection.scenario.horizonMonths), got \(options.month)")
         }
         guard options.scale > 0, options.scale <= 1 else {
-            throw SchemaError(location: "--scale", message: "scale must be in (0, 1], got \(options.scale)")
+            throw SchemaError(location: "", message: "--scale must be in (0, 1], got \(options.scale)")
         }
         self.projection = projection
         self.options = options
