@@ -100,6 +100,8 @@ struct DataCommand: ParsableCommand {
                 throw ToolError(description: "--database-url: \(error.description)")
             }
         }
+        document.sections.append(.init(title: "Tiers", lines: [
+            "Stored in the schema's tier columns as: \(SchemaTiers.describe(data.schemaTiers, of: loaded)) (set a tier's schema_tier to choose)."]))
         document.sections.append(.init(title: "Rows per table", table: .init(
             headers: ["table", "rows", "expected at this scale"],
             rows: rows.map { [$0.table, NumberFormat.grouped(Double($0.rows)),

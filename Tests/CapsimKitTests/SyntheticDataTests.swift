@@ -148,3 +148,76 @@ struct SyntheticDataTests {
     }
 }
 
+
+@Suite("A product's tiers in the schema's tier columns")
+struct SchemaTierTests {
+    /// A product with the given paid tiers (name and extra keys), each with an equal share.
+    static func product(_ paid: [(name: String, extra: String)], free: String = "") -> String {
+        let tiers = paid.map { "  - {name: \($0.name), price: 10, share: \(1.0 / Double(paid.count)), churn: 0.02, messages_per_active_day: 5\($0.extra)}" }
+        return """
+            start: 2025-01
+            horizon_months: 3
+            tiers:
+              - {name: hobby, price: 0, churn: 0.05, messages_per_active_day: 3\(free)}
+            \(tiers.joined(separator: "\n"))
+            conversion_rate: 0.1
+            users: {hobby: 200}
+            acquisition: {cac: 5, activation_rate: 0.6}
+            usage: {stickiness: 0.3}
+            marketing: [{phase: 0, spend: 500}]
+            infrastructure: {supabase: {plans: [{name: p, price: 0}]}}
+            phases: [{name: one}]
+            """
+    }
+
+    @Test("Own names are kept, the rest take the untaken paid tiers in order", arguments: [
+        (["starter", "pro", "team"], ["free", "starter", "pro", "team"]),
+        (["basic", "pro", "max"], ["free", "starter", "pro", "team"]),
+        (["team", "gold"], ["free", "team", "starter"]),
+        (["solo"], ["free", "starter"]),
+    ])
+    func mapping(paid: [String], expected: [String]) throws {
+        let scenario = try Fixtures.scenario(Self.product(paid.map { ($0, "") }))
+        #expect(try SchemaTiers.mapping(for: scenario) == expected)
+    }
+
+    @Test("More paid tiers than the schema has are refused unless each is mapped; explicit tiers may share")
+    func tooManyTiers() throws {
+        let five = ["a", "b", "c", "d", "e"]
+        let unmapped = try Fixtures.scenario(Self.product(five.map { ($0, "") }))
+        #expect(throws: SchemaError.self) { try SchemaTiers.mapping(for: unmapped) }
+        do { _ = try SchemaTiers.mapping(for: unmapped) } catch {
+            #expect(error.description.contains("tiers.d:"), "\(error.description)")
+            #expect(error.description.contains("inline.yaml:"), "names the file: \(error.description)")
+            #expect(error.description.contains("schema_tier"))
+        }
+        let mapped = try Fixtures.scenario(Self.product(zip(five, ["starter", "starter", "pro", "pro", "team"]).map { ($0, ", schema_tier: \($1)") }))
+        #expect(try SchemaTiers.mapping(for: mapped) == ["free", "starter", "starter", "pro", "pro", "team"])
+    }
+
+    @Test("A schema tier of the wrong kind or not in the schema is refused at validation", arguments: [
+        (Self.product([("plus", "")], free: ", schema_tier: pro"), "the free tier is stored as 'free'"),
+        (Self.product([("plus", ", schema_tier: free")]), "a paid tier is stored as one of starter, pro, team"),
+        (Self.product([("plus", ", schema_tier: gold")]), "gold"),
+    ])
+    func validation(yaml: String, message: String) {
+        let diagnostics = Fixtures.diagnostics(yaml)
+        #expect(diagnostics.contains { $0.message.contains(message) && $0.keyPath.hasSuffix("schema_tier") }, "\(diagnostics)")
+    }
+
+    @Test("Organizations belong to the tiers stored as team, whatever their position")
+    func organizations() throws {
+        let scenario = try Fixtures.scenario(Self.product([("business", ", schema_tier: team"), ("plus", ", schema_tier: pro")]))
+        let projection = try Simulator.project(scenario)
+        let schema = try SQLiteSchema(migrations: Fixtures.path("migrations"))
+        let data = try SyntheticData(projection: projection, options: DataOptions(month: 3, seed: 1))
+        try data.generate(into: schema)
+        let business = projection.rows[3].usersByTier[1]
+        try schema.queue.read { db in
+            let organizations = try Int.fetchOne(db, sql: "SELECT count(*) FROM organizations")!
+            #expect(organizations > 0 && Double(organizations) == business.rounded(), "\(organizations) vs \(business)")
+            let plus = try Int.fetchOne(db, sql: "SELECT count(*) FROM profiles WHERE tier = 'pro'")!
+            #expect(plus > 0)
+        }
+    }
+}

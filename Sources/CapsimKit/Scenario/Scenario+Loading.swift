@@ -167,8 +167,14 @@ extension TreeDecoder {
         if index == 0, let share {
             report(parameters[share].location, entry.path("share"), "the free tier takes no share of conversions; remove 'share'")
         }
+        let schemaTier = entry.text("schema_tier")
+        if let schemaTier, (schemaTier == SchemaTiers.free) != (index == 0) {
+            report(entry.valueLocations["schema_tier"], entry.path("schema_tier"), index == 0
+                   ? "the free tier is stored as 'free' in the schema, got '\(schemaTier)'"
+                   : "a paid tier is stored as one of \(SchemaTiers.paid.joined(separator: ", ")) (the schema's subscriptions allow no other), got 'free'")
+        }
         return Tier(name: name, price: price, share: index == 0 ? nil : share, churn: churn, messagesPerActiveDay: messages,
-                    dailyQuota: entry.parameter("daily_quota"), initialUsers: initial)
+                    dailyQuota: entry.parameter("daily_quota"), initialUsers: initial, schemaTier: schemaTier)
     }
 
     /// Paid tiers' shares: each needed when there are several, and they sum to 1; one paid tier

@@ -106,6 +106,8 @@ public struct Tier: Sendable {
     public var dailyQuota: ParameterID?
     /// U_i(0): accounts on this tier at month 0 (`users.<name>`).
     public var initialUsers: ParameterID
+    /// `schema_tier`: the schema's tier value for this tier's accounts, when the scenario gives it.
+    public var schemaTier: String?
 }
 
 /// How accounts arrive (`acquisition`).

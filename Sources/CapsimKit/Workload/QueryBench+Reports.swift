@@ -61,7 +61,7 @@ extension QueryBench {
     public func summary() -> ReportDocument {
         var document = ReportDocument(
             title: "capsim queries: \(scenario.name)",
-            subtitle: "months \(months.map(String.init).joined(separator: ", ")); \(datasets.count) databases at scales spanning \(NumberFormat.grouped(scaleSpread, decimals: 0))×; time = a·rows^b fitted on log-log points, 90% interval from the fit's covariance; budget \(NumberFormat.grouped(scenario.queryBudgetMs)) ms unless a query sets its own")
+            subtitle: "months \(months.map(String.init).joined(separator: ", ")); \(datasets.count) databases at scales spanning \(NumberFormat.grouped(scaleSpread, decimals: 0))×; time = a·rows^b fitted on log-log points, 90% interval from the fit's covariance; budget \(NumberFormat.grouped(scenario.queryBudgetMs)) ms unless a query sets its own\ntiers in the schema: \(SchemaTiers.describe(schemaTiers, of: scenario))")
         func ms(_ value: Double) -> String { ChartUnit.milliseconds.format(value) }
         document.sections.append(.init(
             title: "Projected query time at full size",

@@ -101,6 +101,8 @@ public struct QueryBench: Sendable {
     public var largeScans: [(query: String, month: Int, table: String, rows: Int)]
     /// Storage measured on the largest dataset of the last month.
     public var storage: StorageMeasurement?
+    /// The schema's tier value for each of the scenario's tiers in the data.
+    public var schemaTiers: [String]
 
     /// Rows at full size above which a full scan is flagged.
     public static let largeTable = 100_000
@@ -129,6 +131,7 @@ public struct QueryBench: Sendable {
                            maxRows: Int, repeats: Int, timeout: Double = 30, scales: [Double] = QueryBench.scales,
                            seed: UInt64 = 1, progress: ((String) -> Void)? = nil) throws -> QueryBench {
         let projection = try Simulator.project(scenario)
+        let schemaTiers = try SchemaTiers.mapping(for: scenario)
         let portable = queries.filter(\.isPortable)
         var timings: [QueryTiming] = [], datasets: [QueryDataset] = []
         var storage: StorageMeasurement?
@@ -151,7 +154,7 @@ public struct QueryBench: Sendable {
             }
         }
         var bench = QueryBench(scenario: scenario, months: months, queries: portable, datasets: datasets, timings: timings,
-                               fits: [], unfitted: [], largeScans: [], storage: storage)
+                               fits: [], unfitted: [], largeScans: [], storage: storage, schemaTiers: schemaTiers)
         bench.fitAll(projection: projection)
         return bench
     }

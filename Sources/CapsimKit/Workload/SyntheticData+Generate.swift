@@ -186,24 +186,22 @@ struct RowWriter {
                             "customer.subscription.deleted", at])
             }
         }
-        // Organizations: one per account of the last (team) tier, with three other active members.
+        // Organizations: one per account of a tier stored as team, with three other active members.
         let activeAccounts = accounts.filter { $0.tier >= 0 }
         var organizationOf: [String: String] = [:]
-        if scenario.tiers.count > 1 {
-            for owner in activeAccounts where owner.tier == scenario.tiers.count - 1 {
-                let organization = uuid()
-                organizationOf[owner.id] = organization
-                try insert("organizations", ["id", "name", "owner_id", "plan_type", "created_at"],
-                           [organization, "Org of \(owner.id.prefix(8))", owner.id, "team", Timestamp.format(owner.signup)])
-                var members: Set<String> = [owner.id]
+        for owner in activeAccounts where owner.tier > 0 && schemaTier(owner.tier) == "team" {
+            let organization = uuid()
+            organizationOf[owner.id] = organization
+            try insert("organizations", ["id", "name", "owner_id", "plan_type", "created_at"],
+                       [organization, "Org of \(owner.id.prefix(8))", owner.id, "team", Timestamp.format(owner.signup)])
+            var members: Set<String> = [owner.id]
+            try insert("organization_members", ["org_id", "user_id", "role", "joined_at"],
+                       [organization, owner.id, "owner", Timestamp.format(owner.signup)])
+            for _ in 0..<3 where activeAccounts.count > members.count {
+                let member = activeAccounts[Int(generator.uniform() * Double(activeAccounts.count))]
+                guard members.insert(member.id).inserted else { continue }
                 try insert("organization_members", ["org_id", "user_id", "role", "joined_at"],
-                           [organization, owner.id, "owner", Timestamp.format(owner.signup)])
-                for _ in 0..<3 where activeAccounts.count > members.count {
-                    let member = activeAccounts[Int(generator.uniform() * Double(activeAccounts.count))]
-                    guard members.insert(member.id).inserted else { continue }
-                    try insert("organization_members", ["org_id", "user_id", "role", "joined_at"],
-                               [organization, member.id, "member", Timestamp.format(max(owner.signup, member.signup))])
-                }
+                           [organization, member.id, "member", Timestamp.format(max(owner.signup, member.signup))])
             }
         }
         // Activity: lognormal per account, normalised to mean 1 within each group. Churned accounts
@@ -297,11 +295,6 @@ struct RowWriter {
         }
     }
 
-    /// The schema's tier name (the roadmap's: free, starter, pro, team) for a scenario's tier:
-    /// its own name when it is one of those, else by position (later paid tiers as team).
-    func schemaTier(_ index: Int) -> String {
-        let names = ["free", "starter", "pro", "team"]
-        let own = data.scenario.tiers[index].name.lowercased()
-        return names.contains(own) ? own : names[min(index, 3)]
-    }
+    /// The schema's tier value for a scenario's tier.
+    func schemaTier(_ index: Int) -> String { data.schemaTiers[index] }
 }

@@ -49,6 +49,8 @@ public struct DataOptions: Sendable {
 public struct SyntheticData {
     public let projection: Projection
     public let options: DataOptions
+    /// The schema's tier value for each of the scenario's tiers (``SchemaTiers/mapping(for:)``).
+    public let schemaTiers: [String]
 
     /// Mean characters of a message, spread lognormally (σ 0.8).
     static let contentSigma = 0.8
@@ -70,6 +72,7 @@ public struct SyntheticData {
         }
         self.projection = projection
         self.options = options
+        schemaTiers = try SchemaTiers.mapping(for: projection.scenario)
     }
 
     var row: MonthRow { projection.row(options.month) }
@@ -108,7 +111,7 @@ public struct SyntheticData {
         let messages = months.reduce(0.0) { $0 + calendarMessages(ofMonth: $1) }
         let events = months.reduce(0.0) { $0 + calendarMessages(ofMonth: $1) * scenario[scenario.usage.eventsPerMessage] + sessionEvents(ofMonth: $1) }
         let paid = row.paidUsers
-        let team = scenario.tiers.count > 1 ? row.usersByTier[scenario.tiers.count - 1] : 0
+        let team = scenario.tiers.indices.filter { schemaTiers[$0] == "team" }.map { row.usersByTier[$0] }.reduce(0, +)
         let canceled = (1...max(1, options.month)).reduce(0.0) { $0 + (options.month >= 1 ? projection.row($1).paidChurned : 0) }
         return TableCounts(counts: [
             ("auth_users", Int(row.cumulativeSignups.rounded())), ("profiles", Int(row.cumulativeSignups.rounded())),

@@ -72,6 +72,8 @@ public enum ScenarioKeys {
         KeySpec("messages_per_active_day", .number(.perUnit), .required, doc: "Messages an active account would send per day without a quota."),
         KeySpec("daily_quota", .number(Quantity(.count, ValueRange(lower: 0, upper: 1e6), distributable: false)),
                 doc: "Messages per day the tier allows (absent or null: unlimited)."),
+        KeySpec("schema_tier", .choice(SchemaTiers.names),
+                doc: "The tier stored in the schema's `tier` columns for this tier's accounts in synthetic data (`capsim data`, `capsim queries`): free for the free tier, starter, pro or team for a paid one (absent: the tier's own name when it is one of those, else paid tiers in order as starter, pro, team)."),
     ]
 
     static let acquisition: [KeySpec] = [
