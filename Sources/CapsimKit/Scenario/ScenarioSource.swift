@@ -37,7 +37,8 @@ public enum ScenarioSource {
             throw ScenarioError(location: location(nil), message: "cannot parse YAML: \(error)")
         }
         guard let node else {
-            throw ScenarioError(location: location(nil), message: "the file is empty; a scenario is a YAML mapping")
+            throw ScenarioError(location: FileLocation(file: file, line: 1, column: 1, lineText: ""),
+                                message: "the file is empty (or only comments); a scenario is a YAML mapping")
         }
         var budget = maximumNodes
         return try convert(node, location: location, budget: &budget)

@@ -54,7 +54,11 @@ struct TreeDecoder {
                     mapping.values[spec.name] = value
                 }
             } else if case .required = spec.requirement {
-                report(node?.location, keyPath, "missing required key '\(spec.name)'")
+                // The mapping's first line is not where the key is missing (in a file that
+                // extends another it is the `extends` line): name the place, do not quote it.
+                var location = node?.location
+                location?.lineText = ""
+                report(location, keyPath, "missing required key '\(spec.name)'")
             } else if let value = defaultValue(spec, path: keyPath, alias: keyAlias) {
                 mapping.values[spec.name] = value
             }
