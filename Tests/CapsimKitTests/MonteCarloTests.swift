@@ -124,16 +124,33 @@ struct MonteCarloTests {
         #expect(result.eventStatistics()[0].share == 1, "phase 0 is entered in every run")
     }
 
-    @Test("Bands: the mean lies within the run values and the percentiles are ordered")
+    @Test("Bands: the mean is the runs' mean and lies within their values, the percentiles are ordered and within them too")
     func bandsOrdered() throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
-        let result = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 100, seed: 2, threads: 2))
-        for bands in result.bands() {
-            for band in bands {
-                guard let q = band.quantiles, let mean = band.mean else { continue }
+        var records: [RunRecord] = []
+        let result = try MonteCarlo.simulate(scenario, options: MonteCarloOptions(runs: 100, seed: 2, threads: 2),
+                                             onRun: { records.append($0) })
+        let bands = result.bands()
+        for month in bands {
+            for band in month {
+                guard let q = band.quantiles else { continue }
                 #expect(q.p5 <= q.p25 && q.p25 <= q.p50 && q.p50 <= q.p75 && q.p75 <= q.p95)
-                _ = mean
             }
+        }
+        // At the horizon every run's value is known: check the band against them.
+        for (index, column) in scenario.numericColumns.enumerated() {
+            let values = records.map { $0.horizon[slot: column.slot!] }.filter { !$0.isNaN }.sorted()
+            let band = bands[scenario.horizonMonths][index]
+            guard let low = values.first, let high = values.last else {
+                #expect(band.mean == nil && band.quantiles == nil, "\(column.name)")
+                continue
+            }
+            let mean = try #require(band.mean, "\(column.name)")
+            let q = try #require(band.quantiles, "\(column.name)")
+            let slack = 1e-9 * max(1, abs(high), abs(low))
+            #expect(abs(mean - values.reduce(0, +) / Double(values.count)) <= slack, "\(column.name) mean")
+            #expect(low - slack <= mean && mean <= high + slack, "\(column.name): mean \(mean) outside \(low)…\(high)")
+            #expect(low <= q.p5 && q.p95 <= high, "\(column.name): P5–P95 \(q.p5)…\(q.p95) outside \(low)…\(high)")
         }
         let header = result.bandsCSV().prefix { $0 != "\r\n" }
         #expect(header == "month,date,metric,mean,p5,p25,p50,p75,p95")
