@@ -22,6 +22,15 @@ struct QueriesCommand: ParsableCommand {
         (usage.bytes_per_message, bytes_per_event, bytes_per_account) and, for each query with a \
         '-- per:' header, a workload.queries entry (MODEL.md §9) with ms = {a, b, table} from the \
         fit, so that `capsim run DIR/measured.yaml` projects storage and compute from the measurement.
+
+        --engine postgres (or both) with --database-url loads each database into PostgreSQL as \
+        `capsim data --database-url` does (the first load refuses a non-empty target unless \
+        --reset) and times every portable query there: the server's execution time from EXPLAIN \
+        (ANALYZE, BUFFERS, FORMAT JSON), its plan's node types and buffers; now(), CURRENT_DATE \
+        and CURRENT_TIMESTAMP read the data's clock, as in SQLite. queries.csv and fits.csv get \
+        an engine column; measured.yaml then takes PostgreSQL's times and sizes. With both, \
+        --output also writes fidelity.csv: each query's rows on both engines, whether the results \
+        are the same (in any order), both times and their ratio.
         """)
 
     @Argument(help: "The scenario file (YAML).")
@@ -57,8 +66,27 @@ struct QueriesCommand: ParsableCommand {
     @Option(help: "The queries directory.")
     var queries = "queries"
 
+    @Option(help: "Where to time the queries: sqlite (in process, the default), postgres (needs --database-url) or both.")
+    var engine: EngineChoice = .sqlite
+
+    @Option(name: .customLong("database-url"), help: ArgumentHelp(
+        "The PostgreSQL database each synthetic database is loaded into (with --engine postgres or both).",
+        valueName: "postgresql://user@host:port/db"))
+    var databaseURL: String?
+
+    @Flag(help: "With --database-url: let the first load drop schema public and empty auth.users (a throwaway database only).")
+    var reset = false
+
+    enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
+        case sqlite, postgres, both
+        var engines: [QueryEngine] { self == .both ? [.sqlite, .postgres] : self == .sqlite ? [.sqlite] : [.postgres] }
+    }
+
     func validate() throws {
         if months != nil, phases { throw ValidationError("give --months or --phases, not both") }
+        if engine != .sqlite, databaseURL == nil { throw ValidationError("--engine \(engine.rawValue) needs --database-url") }
+        if engine == .sqlite, databaseURL != nil { throw ValidationError("--database-url needs --engine postgres or both") }
+        if reset, databaseURL == nil { throw ValidationError("--reset needs --database-url") }
         if !(100...100_000_000).contains(maxRows) { throw ValidationError("--max-rows must be between 100 and 100000000, got \(maxRows)") }
         if !(1...1000).contains(`repeat`) { throw ValidationError("--repeat must be between 1 and 1000, got \(`repeat`)") }
         if !(queryTimeout.isFinite && queryTimeout >= 0.001 && queryTimeout <= 3600) {
@@ -81,19 +109,32 @@ struct QueriesCommand: ParsableCommand {
         let progress = ProgressBar(label: "datasets")
         var done = 0
         let bench: QueryBench
-        bench = try QueryBench.run(loaded, months: asked, queries: try QueryFile.all(in: queries), migrations: migrations,
-                                   maxRows: maxRows, repeats: `repeat`, timeout: queryTimeout, seed: seed, progress: { _ in
-                                       progress.update(done: done, total: asked.count * QueryBench.scales.count)
-                                       done += 1
-                                   })
+        do {
+            bench = try QueryBench.run(loaded, months: asked, queries: try QueryFile.all(in: queries), migrations: migrations,
+                                       maxRows: maxRows, repeats: `repeat`, timeout: queryTimeout, seed: seed, engines: engine.engines,
+                                       postgres: databaseURL.map { PostgresTarget(url: $0, reset: reset) }, progress: { _ in
+                                           progress.update(done: done, total: asked.count * QueryBench.scales.count)
+                                           done += 1
+                                       })
+        } catch let error as PostgresError {
+            throw ToolError(description: "--database-url: \(error.description)")
+        }
         progress.finish()
         if let output {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             try OutputFile.write(bench.timingsCSV(), to: (output as NSString).appendingPathComponent("queries.csv"))
             try OutputFile.write(bench.fitsCSV(), to: (output as NSString).appendingPathComponent("fits.csv"))
             try OutputFile.write(bench.json().serialized(), to: (output as NSString).appendingPathComponent("queries.json"))
+            if !bench.fidelity.isEmpty {
+                try OutputFile.write(bench.fidelityCSV(), to: (output as NSString).appendingPathComponent("fidelity.csv"))
+            }
             let measured = (output as NSString).appendingPathComponent("measured.yaml")
-            let command = (["capsim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            // The command as run, with any password in --database-url hidden.
+            let arguments = CommandLine.arguments.dropFirst().map { argument in
+                argument == databaseURL ? PostgresConnection.redacted(argument)
+                    : argument.hasPrefix("--database-url=") ? "--database-url=" + PostgresConnection.redacted(String(argument.dropFirst(15))) : argument
+            }
+            let command = (["capsim"] + arguments).joined(separator: " ")
             try OutputFile.write(bench.measuredScenarioYAML(extending: WrittenFiles.relativePath(of: scenario, from: measured),
                                                             command: command, date: WrittenFiles.today()), to: measured)
         }

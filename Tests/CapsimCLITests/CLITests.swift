@@ -361,6 +361,15 @@ struct CLITests {
         let bad = try CLI.run(["queries", "scenarios/mirai-roadmap.yaml", "--months", "6,x"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--months must be months between 1 and 60"))
+        for (arguments, message) in [(["--engine", "postgres"], "--engine postgres needs --database-url"),
+                                     (["--database-url", "postgresql://x@127.0.0.1:1/x"], "--database-url needs --engine postgres or both"),
+                                     (["--engine", "both", "--database-url", "postgresql://postgres:secret@127.0.0.1:1/x"], "cannot connect to postgresql://postgres:REDACTED@127.0.0.1:1/x"),
+                                     (["--engine", "oracle"], "'oracle' is invalid for '--engine")] {
+            let refused = try CLI.run(["queries", "scenarios/mirai-roadmap.yaml", "--months", "6", "--max-rows", "500"] + arguments)
+            #expect(refused.status == 2, "\(arguments)")
+            #expect(refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+            #expect(!refused.stderr.contains("secret"), "the password is not printed")
+        }
     }
 }
 

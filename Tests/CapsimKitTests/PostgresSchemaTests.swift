@@ -151,6 +151,43 @@ struct PostgresSchemaTests {
         #expect { _ = try PostgresConnection(url: "postgresql://postgres@127.0.0.1:1/postgres") } throws: { "\($0)".contains("cannot connect") }
     }
 
+    @Test("capsim queries on both engines: every portable query timed on PostgreSQL by EXPLAIN ANALYZE, the same results as SQLite, PostgreSQL's sizes in the measured scenario")
+    func queriesOnBothEngines() throws {
+        let server = try PostgresServer()
+        defer { server.stop() }
+        let url = "postgresql://postgres@127.0.0.1:\(server.port)/postgres"
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        let queries = try QueryFile.all(in: Fixtures.path("queries"))
+        let bench = try QueryBench.run(scenario, months: [9], queries: queries, migrations: Self.migrations, maxRows: 3000, repeats: 2,
+                                       scales: [0.5, 1], engines: [.sqlite, .postgres], postgres: PostgresTarget(url: url, reset: false))
+        let portable = queries.filter(\.isPortable)
+        #expect(bench.engines == [.sqlite, .postgres])
+        for engine in QueryEngine.allCases {
+            #expect(bench.timings.filter { $0.engine == engine }.count == portable.count * 2, "\(engine): every query at every scale")
+        }
+        let postgres = bench.timings.filter { $0.engine == .postgres }
+        #expect(postgres.allSatisfy { $0.status == .ok || $0.status == .noRows }, "\(postgres.filter { $0.status != .ok }.map { "\($0.query): \($0.reason)" })")
+        #expect(postgres.filter(\.isTimed).allSatisfy { $0.plan.contains("(buffers: ") && !$0.table.isEmpty })
+        // The send_message insert is rolled back on both engines: every later query sees the same rows
+        #expect(bench.fidelity.count == portable.count * 2)
+        #expect(bench.fidelity.allSatisfy { $0.sameResult == true }, "\(bench.fidelity.filter { $0.sameResult != true }.map { "\($0.query) at \($0.scale): \($0.sqliteRows) vs \($0.postgresRows)" })")
+        #expect(bench.fidelityCSV().hasPrefix("month,query,scale,sqlite_rows,postgres_rows,same_result,sqlite_ms,postgres_ms,ratio\r\n"))
+        #expect(bench.timingsCSV().hasPrefix("month,query,scale,engine,status,"))
+        #expect(Set(bench.fits.map(\.engine)) == [.sqlite, .postgres])
+        // The measured scenario takes PostgreSQL's sizes and times
+        #expect(bench.measuringEngine == .postgres)
+        let messages = try #require(bench.storage?.table("chat_messages"))
+        let bytes = try server.query("SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('public.chat_messages')), pg_total_relation_size('public.chat_messages'))")
+        // (measured on loading; the rolled-back inserts timed since leave dead rows, never fewer bytes)
+        let now = Int(bytes.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.first ?? -1)
+        #expect(messages.bytes > 0 && messages.bytes <= now, "\(messages.bytes) vs \(bytes)")
+        #expect(bench.measuredScenarioYAML(extending: "x.yaml", command: "capsim queries", date: "2026-12-07").contains("bytes per row from PostgreSQL"))
+        // A wrong URL is a clear error before any data is made
+        #expect { _ = try QueryBench.run(scenario, months: [9], queries: queries, migrations: Self.migrations, maxRows: 3000, repeats: 1,
+                                         engines: [.postgres], postgres: PostgresTarget(url: "postgresql://postgres@127.0.0.1:1/x", reset: false)) }
+            throws: { "\($0)".contains("cannot connect") }
+    }
+
     /// Equal as numbers (within 1e-9), as instants (timestamps in either format, within a
     /// minute: the fixture's times are relative to now() at each load, and the two loads run
     /// moments apart), or as text; NULL is an empty cell.

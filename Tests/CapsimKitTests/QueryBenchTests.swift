@@ -1,4 +1,4 @@
-import CapsimKit
+@testable import CapsimKit
 import Foundation
 import Testing
 
@@ -27,13 +27,28 @@ struct QueryBenchTests {
         #expect(bench.timings.count == portable * 5, "five scales")
         #expect(bench.scaleSpread >= 16 * 0.99, "the scales span 16×")
         #expect(bench.timings.allSatisfy { !$0.plan.isEmpty && ($0.medianMs ?? -1) >= 0 })
-        #expect(bench.timingsCSV().hasPrefix("month,query,scale,status,reason,rows_scanned_table,table_rows,median_ms,rows_returned,plan\r\n"))
-        #expect(bench.fitsCSV().hasPrefix("query,table,a,b,r2,budget_ms,extrapolation_factor,first_month_over_budget,full_rows_m6,projected_ms_m6,low_ms_m6,high_ms_m6\r\n"))
+        #expect(bench.timingsCSV().hasPrefix("month,query,scale,engine,status,reason,rows_scanned_table,table_rows,median_ms,rows_returned,plan\r\n"))
+        #expect(bench.timings.allSatisfy { $0.engine == .sqlite })
+        #expect(bench.fitsCSV().hasPrefix("query,engine,table,a,b,r2,budget_ms,extrapolation_factor,first_month_over_budget,full_rows_m6,projected_ms_m6,low_ms_m6,high_ms_m6\r\n"))
         #expect(Set(bench.fits.map(\.query)).union(bench.unfitted.map(\.query)) == Set(queries.filter(\.isPortable).map(\.name)),
                 "every query is fitted or says why not")
         let messagesToday = try #require(bench.timings.first { $0.query == "messages_today" })
         #expect(messagesToday.table == "chat_messages")
         #expect(messagesToday.scans.contains("chat_messages"), "DATE(created_at) = CURRENT_DATE cannot use the index: \(messagesToday.plan)")
+    }
+
+    @Test("A write timed in a rolled-back savepoint leaves no row behind, however often it runs")
+    func writesRollBack() throws {
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        let generated = try SyntheticData.generate(try Simulator.project(scenario), options: DataOptions(month: 6), maxRows: 2000) {
+            try SQLiteSchema(migrations: Fixtures.path("migrations"))
+        }
+        let count = { try generated.schema.queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM chat_messages") ?? -1 } }
+        let before = try count()
+        let send = try #require(try QueryFile.all(in: Fixtures.path("queries")).first { $0.name == "send_message" })
+        let result = try QueryBench.time(send, in: generated.schema, month: 6, scale: 1, repeats: 4, timeout: 30)
+        #expect(result.timing.status == .ok && result.timing.rowsReturned == 1)
+        #expect(try count() == before, "the load's journal is back on, so the savepoint's rollback undoes the insert")
     }
 
     /// A queries directory holding `files` (name → text), removed by the caller.

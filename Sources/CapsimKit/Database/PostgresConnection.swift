@@ -12,6 +12,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 /// and `COPY … FROM STDIN` for loading rows.
 public final class PostgresConnection {
     private let connection: OpaquePointer
+    /// The URL it was opened with (for messages: print it ``redacted(_:)``).
+    let url: String
 
     /// Connects to `url` (`postgresql://user@host:port/database`, or libpq's `key=value` form).
     /// - Throws: ``PostgresError`` with libpq's reason (unreachable server, bad URL, refused login).
@@ -23,6 +25,7 @@ public final class PostgresConnection {
             throw PostgresError("cannot connect to \(Self.redacted(url)): \(reason)")
         }
         self.connection = connection
+        self.url = url
         _ = try? execute("SET client_min_messages = warning")
     }
 
@@ -86,8 +89,9 @@ public final class PostgresConnection {
 
     /// `url` without its password, for messages.
     public static func redacted(_ url: String) -> String {
+        if !url.contains("://") { return url.replacing(/password\s*=\s*('[^']*'|\S+)/, with: "password=REDACTED") }   // key=value form
         guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "…"
+        components.password = "REDACTED"
         return components.string ?? url
     }
 }

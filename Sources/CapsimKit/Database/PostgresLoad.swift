@@ -24,7 +24,13 @@ public enum PostgresLoad {
     /// - Throws: ``PostgresError`` naming what failed (the connection, a migration's statement, a COPY).
     public static func run(schema: SQLiteSchema, counts: TableCounts, url: String, migrations: String,
                            reset: Bool) throws -> Report {
-        let connection = try PostgresConnection(url: url)
+        try run(schema: schema, counts: counts, connection: try PostgresConnection(url: url), migrations: migrations, reset: reset)
+    }
+
+    /// The same on an open connection.
+    static func run(schema: SQLiteSchema, counts: TableCounts, connection: PostgresConnection, migrations: String,
+                    reset: Bool) throws -> Report {
+        let url = connection.url
         let existing = Int(try connection.value("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") ?? "0") ?? 0
         let hasAuth = try connection.value("SELECT to_regclass('auth.users') IS NOT NULL") == "t"
         if existing > 0 {
@@ -55,6 +61,10 @@ public enum PostgresLoad {
             try connection.execute("ALTER TABLE \(name) DISABLE TRIGGER USER")
             try connection.copy(into: name, columns: csv.columns, csv: csv.text)
             try connection.execute("ALTER TABLE \(name) ENABLE TRIGGER USER")
+        }
+        // Materialized views were built empty when the migrations ran: build them on the rows.
+        for view in try connection.execute("SELECT format('%I.%I', schemaname, matviewname) FROM pg_matviews ORDER BY 1").compactMap({ $0.first ?? nil }) {
+            try connection.execute("REFRESH MATERIALIZED VIEW \(view)")
         }
         try connection.execute("ANALYZE")
         var tables: [StorageMeasurement.Table] = []

@@ -28,6 +28,22 @@ public struct QueryFile: Sendable {
     public var sql: String
     let statement: SQLStatement
 
+    /// The query for PostgreSQL on synthetic data: as written, but reading the data's clock
+    /// (functions in schema `clock`) where it reads the server's: `now()`, `CURRENT_DATE`,
+    /// `CURRENT_TIMESTAMP`.
+    func postgresText(clock: String) -> String {
+        var tokens = statement.tokens
+        for index in tokens.indices where tokens[index].kind == .word {
+            switch tokens[index].keyword {
+            case "NOW" where index + 1 < tokens.count && tokens[index + 1].isSymbol("("): tokens[index].text = "\(clock).now"
+            case "CURRENT_DATE": tokens[index].text = "\(clock).today()"
+            case "CURRENT_TIMESTAMP": tokens[index].text = "\(clock).now()"
+            default: break
+            }
+        }
+        return SQLStatement.render(tokens).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Reads a query file.
     public init(path: String) throws(SchemaError) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

@@ -22,6 +22,9 @@ final class TableInserter {
     private var counts: [Int] = []
     private var isFinished = false
     private let enforcedForeignKeys: Bool
+    /// The journal mode before the load: restored after it, since without a journal a
+    /// ROLLBACK (a write timed in a rolled-back savepoint) leaves its rows behind.
+    private let journalMode: String
 
     /// Drops the secondary indexes of every table and begins the transaction.
     init(_ db: Database) throws {
@@ -32,6 +35,7 @@ final class TableInserter {
         // more B-tree searches per row. The generator guarantees them and the tests run
         // `PRAGMA foreign_key_check` on what it loads.
         enforcedForeignKeys = try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false
+        journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "memory"
         try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA threads = 2")
         for index in indexes { try db.execute(sql: "DROP INDEX \(Self.quoted(index.name))") }
         try db.execute(sql: "BEGIN")
@@ -112,6 +116,7 @@ final class TableInserter {
         isFinished = true
         for index in indexes { try db.execute(sql: index.sql) }
         if enforcedForeignKeys { try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        try db.execute(sql: "PRAGMA journal_mode = \(journalMode)")
     }
 
     /// Rolls back when the load stopped before ``finish()`` (the schema keeps its indexes).
@@ -121,6 +126,7 @@ final class TableInserter {
         try? db.execute(sql: "ROLLBACK")
         for index in indexes { try? db.execute(sql: index.sql) }
         if enforcedForeignKeys { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+        try? db.execute(sql: "PRAGMA journal_mode = \(journalMode)")
         isFinished = true
     }
 

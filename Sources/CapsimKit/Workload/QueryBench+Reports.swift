@@ -3,25 +3,26 @@ import GSLKit
 
 extension QueryBench {
     /// `queries.csv`: one row per query, month and scale, whatever became of it:
-    /// `month,query,scale,status,reason,rows_scanned_table,table_rows,median_ms,rows_returned,plan`.
+    /// `month,query,scale,engine,status,reason,rows_scanned_table,table_rows,median_ms,rows_returned,plan`
+    /// (PostgreSQL's median_ms is the server's execution time, its plan the node types and buffers).
     public func timingsCSV() -> String {
         var writer = CSVWriter()
-        writer.writeRow(["month", "query", "scale", "status", "reason", "rows_scanned_table", "table_rows", "median_ms", "rows_returned", "plan"])
+        writer.writeRow(["month", "query", "scale", "engine", "status", "reason", "rows_scanned_table", "table_rows", "median_ms", "rows_returned", "plan"])
         for t in timings {
-            writer.writeRow([String(t.month), t.query, CSVWriter.cell(t.scale), t.status.rawValue, t.reason, t.table, String(t.tableRows),
+            writer.writeRow([String(t.month), t.query, CSVWriter.cell(t.scale), t.engine.rawValue, t.status.rawValue, t.reason, t.table, String(t.tableRows),
                              t.medianMs.map { CSVWriter.cell($0) } ?? "", String(t.rowsReturned), t.plan])
         }
         return writer.text
     }
 
-    /// `fits.csv`: `query,table,a,b,r2,budget_ms,extrapolation_factor,first_month_over_budget`
+    /// `fits.csv`: `query,engine,table,a,b,r2,budget_ms,extrapolation_factor,first_month_over_budget`
     /// and, for each asked month M, `full_rows_mM,projected_ms_mM,low_ms_mM,high_ms_mM` (the 90% interval).
     public func fitsCSV() -> String {
         var writer = CSVWriter()
-        writer.writeRow(["query", "table", "a", "b", "r2", "budget_ms", "extrapolation_factor", "first_month_over_budget"]
+        writer.writeRow(["query", "engine", "table", "a", "b", "r2", "budget_ms", "extrapolation_factor", "first_month_over_budget"]
                         + months.flatMap { ["full_rows_m\($0)", "projected_ms_m\($0)", "low_ms_m\($0)", "high_ms_m\($0)"] })
         for fit in fits {
-            writer.writeRow([fit.query, fit.table, CSVWriter.cell(fit.a), CSVWriter.cell(fit.b), CSVWriter.cell(fit.r2),
+            writer.writeRow([fit.query, fit.engine.rawValue, fit.table, CSVWriter.cell(fit.a), CSVWriter.cell(fit.b), CSVWriter.cell(fit.r2),
                              CSVWriter.cell(fit.budgetMs), CSVWriter.cell(fit.extrapolationFactor),
                              fit.firstMonthOverBudget.map(String.init) ?? ""]
                             + months.indices.flatMap { index in
@@ -32,19 +33,33 @@ extension QueryBench {
         return writer.text
     }
 
+    /// `fidelity.csv` (both engines timed): `month,query,scale,sqlite_rows,postgres_rows,same_result,sqlite_ms,postgres_ms,ratio`,
+    /// results compared without regard to order; ratio = postgres_ms ÷ sqlite_ms.
+    public func fidelityCSV() -> String {
+        var writer = CSVWriter()
+        writer.writeRow(["month", "query", "scale", "sqlite_rows", "postgres_rows", "same_result", "sqlite_ms", "postgres_ms", "ratio"])
+        for row in fidelity {
+            writer.writeRow([String(row.month), row.query, CSVWriter.cell(row.scale), String(row.sqliteRows), String(row.postgresRows),
+                             row.sameResult.map { $0 ? "true" : "false" } ?? "", row.sqliteMs.map { CSVWriter.cell($0) } ?? "",
+                             row.postgresMs.map { CSVWriter.cell($0) } ?? "", row.ratio.map { CSVWriter.cell($0) } ?? ""])
+        }
+        return writer.text
+    }
+
     public func json() -> JSONValue {
         .object([
             "months": .array(months.map { .number(Double($0)) }),
+            "engines": .array(engines.map { .string($0.rawValue) }),
             "budget_ms": .number(scenario.queryBudgetMs),
             "timings": .array(timings.map { t in
-                .object(["month": .number(Double(t.month)), "query": .string(t.query), "scale": .number(t.scale),
+                .object(["month": .number(Double(t.month)), "query": .string(t.query), "scale": .number(t.scale), "engine": .string(t.engine.rawValue),
                          "status": .string(t.status.rawValue), "reason": .string(t.reason),
                          "rows_scanned_table": .string(t.table), "table_rows": .number(Double(t.tableRows)),
                          "median_ms": t.medianMs.map(JSONValue.number) ?? .null, "rows_returned": .number(Double(t.rowsReturned)),
                          "plan": .string(t.plan), "scans": .array(t.scans.map { .string($0) })])
             }),
             "fits": .array(fits.map { fit in
-                .object(["query": .string(fit.query), "table": .string(fit.table), "a": .number(fit.a), "b": .number(fit.b),
+                .object(["query": .string(fit.query), "engine": .string(fit.engine.rawValue), "table": .string(fit.table), "a": .number(fit.a), "b": .number(fit.b),
                          "r2": .number(fit.r2), "covariance": .array([fit.line.covariance.c00, fit.line.covariance.c01, fit.line.covariance.c11].map(JSONValue.number)),
                          "budget_ms": .number(fit.budgetMs), "extrapolation_factor": .number(fit.extrapolationFactor),
                          "projected_ms": .array(fit.projectedMs.map { .number($0) }),
@@ -53,6 +68,13 @@ extension QueryBench {
                          "first_month_over_budget": fit.firstMonthOverBudget.map { .number(Double($0)) } ?? .null])
             }),
             "unfitted": .array(unfitted.map { .object(["query": .string($0.query), "reason": .string($0.reason)]) }),
+            "fidelity": .array(fidelity.map { row in
+                .object(["month": .number(Double(row.month)), "query": .string(row.query), "scale": .number(row.scale),
+                         "sqlite_rows": .number(Double(row.sqliteRows)), "postgres_rows": .number(Double(row.postgresRows)),
+                         "same_result": row.sameResult.map(JSONValue.bool) ?? .null,
+                         "sqlite_ms": row.sqliteMs.map(JSONValue.number) ?? .null, "postgres_ms": row.postgresMs.map(JSONValue.number) ?? .null,
+                         "ratio": row.ratio.map(JSONValue.number) ?? .null])
+            }),
         ])
     }
 
@@ -61,15 +83,15 @@ extension QueryBench {
     public func summary() -> ReportDocument {
         var document = ReportDocument(
             title: "capsim queries: \(scenario.name)",
-            subtitle: "months \(months.map(String.init).joined(separator: ", ")); \(datasets.count) databases at scales spanning \(NumberFormat.grouped(scaleSpread, decimals: 0))×; time = a·rows^b fitted on log-log points, 90% interval from the fit's covariance; budget \(NumberFormat.grouped(scenario.queryBudgetMs)) ms unless a query sets its own\ntiers in the schema: \(SchemaTiers.describe(schemaTiers, of: scenario))")
+            subtitle: "months \(months.map(String.init).joined(separator: ", ")); \(datasets.count) databases at scales spanning \(NumberFormat.grouped(scaleSpread, decimals: 0))×; time = a·rows^b fitted on log-log points, 90% interval from the fit's covariance; budget \(NumberFormat.grouped(scenario.queryBudgetMs)) ms unless a query sets its own\nengines: \(engines.map(\.rawValue).joined(separator: " and "))\(engines.contains(.postgres) ? " (PostgreSQL: the server's execution time from EXPLAIN ANALYZE; now() and CURRENT_DATE read the data's clock)" : ""); tiers in the schema: \(SchemaTiers.describe(schemaTiers, of: scenario))")
         func ms(_ value: Double) -> String { ChartUnit.milliseconds.format(value) }
         document.sections.append(.init(
             title: "Projected query time at full size",
             lines: ["Each month: the fitted time at the month's full rows, and its 90% interval. Over budget: the first month of the whole horizon."],
             table: .init(
-                headers: ["query", "table", "b", "R²", "stretch"] + months.map { "month \($0)" } + ["budget", "over budget from"],
+                headers: ["query"] + (engines.count > 1 ? ["engine"] : []) + ["table", "b", "R²", "stretch"] + months.map { "month \($0)" } + ["budget", "over budget from"],
                 rows: fits.map { fit -> [String] in
-                    var row = [fit.query, fit.table, NumberFormat.grouped(fit.b, decimals: 2), NumberFormat.grouped(fit.r2, decimals: 2),
+                    var row = [fit.query] + (engines.count > 1 ? [fit.engine.rawValue] : []) + [fit.table, NumberFormat.grouped(fit.b, decimals: 2), NumberFormat.grouped(fit.r2, decimals: 2),
                                fit.fullRows.max() ?? 0 > 0 ? NumberFormat.grouped(fit.extrapolationFactor, decimals: 1) + "×" : "–"]
                     for index in months.indices {
                         let interval = fit.interval[index].map { " (\(ms($0.low))–\(ms($0.high)))" } ?? ""
@@ -79,7 +101,7 @@ extension QueryBench {
                     row.append(fit.firstMonthOverBudget.map { "month \($0) (\(scenario.start.adding(months: $0)))" } ?? "within the horizon")
                     return row
                 },
-                rightAligned: Set(2..<(5 + months.count + 1)))))
+                rightAligned: Set((engines.count > 1 ? 3 : 2)..<((engines.count > 1 ? 6 : 5) + months.count + 1)))))
         var warnings = fits.filter { $0.extrapolationFactor > QueryFit.extrapolationWarning }.map { fit in
             "\(fit.query): extrapolated \(NumberFormat.grouped(fit.extrapolationFactor, decimals: 0))× past the largest measured \(fit.table) (\(NumberFormat.grouped(fit.largestMeasured)) rows); raise --max-rows for a closer estimate."
         }
@@ -107,6 +129,19 @@ extension QueryBench {
                 }
                 return [query.name, "\(okMonths) of \(months.count)", notOK.isEmpty ? "" : Self.condensed(notOK)]
             }, rightAligned: [1])))
+        if !fidelity.isEmpty {
+            document.sections.append(.init(
+                title: "SQLite against PostgreSQL",
+                lines: ["The same query on the same rows: results compared without regard to order; time ratio = PostgreSQL ÷ SQLite (median over the databases)."],
+                table: .init(headers: ["query", "same result", "different", "median ratio"], rows: queries.map { query in
+                    let rows = fidelity.filter { $0.query == query.name }
+                    let ratios = rows.compactMap(\.ratio).sorted()
+                    let different = rows.filter { $0.sameResult == false }.map { "month \($0.month) at \(NumberFormat.significant($0.scale)): \($0.sqliteRows) vs \($0.postgresRows) rows" }
+                    return [query.name, "\(rows.filter { $0.sameResult == true }.count) of \(rows.count)",
+                            different.isEmpty ? "" : different.prefix(2).joined(separator: "; ") + (different.count > 2 ? "; …" : ""),
+                            ratios.isEmpty ? "–" : NumberFormat.grouped(ratios[ratios.count / 2], decimals: 2) + "×"]
+                }, rightAligned: [1, 3])))
+        }
         document.sections.append(.init(
             title: "Full scans of large tables",
             lines: largeScans.isEmpty ? ["None above \(NumberFormat.grouped(Double(Self.largeTable))) rows whose time grows with the rows."] :
@@ -163,11 +198,14 @@ extension QueryBench {
         public var constantMs: Double?
     }
 
+    /// The engine the measured scenario takes its times and sizes from: PostgreSQL when it was timed.
+    public var measuringEngine: QueryEngine { engines.last ?? .sqlite }
+
     /// Every query with a `-- per:` header that was timed, as a §9 workload query.
     public var workloadQueries: [MeasuredQuery] {
         queries.compactMap { query in
             guard let rate = query.rate else { return nil }
-            let timed = timings.filter { $0.query == query.name && $0.isTimed }
+            let timed = timings.filter { $0.query == query.name && $0.engine == measuringEngine && $0.isTimed }
             guard let main = timed.last?.table, !timed.isEmpty else { return nil }
             var measured = MeasuredQuery(name: query.name, rate: rate, count: query.count, growth: nil, constantMs: nil)
             if let table = Self.growthTable(for: main) {
@@ -192,10 +230,15 @@ extension QueryBench {
         var lines = [
             "# Measured by capsim queries on \(date):",
             "#   \(command)",
-            "# Storage: bytes per row of SQLite's pages (dbstat, indexes included) on the largest database of month \(months.last ?? 0).",
+            measuringEngine == .postgres
+                ? "# Storage: bytes per row from PostgreSQL (pg_total_relation_size: indexes and TOAST) on the largest database of month \(months.last ?? 0)."
+                : "# Storage: bytes per row of SQLite's pages (dbstat, indexes included) on the largest database of month \(months.last ?? 0).",
             "# Workload: each query with a '-- per:' header, ms = a · rows(table)^b refitted on the rows of the table it grows with (MODEL.md §9),",
-            "# from \(datasets.count) synthetic databases (months \(months.map(String.init).joined(separator: ", "))). SQLite in process, not PostgreSQL",
-            "# over a network: workload.engine_factor scales these times (default 1).",
+            "# from \(datasets.count) synthetic databases (months \(months.map(String.init).joined(separator: ", "))). "
+                + (measuringEngine == .postgres
+                    ? "PostgreSQL's execution time on the server (no network or client time):"
+                    : "SQLite in process, not PostgreSQL over a network:"),
+            "# workload.engine_factor scales these times (default 1).",
             "extends: \(YAMLOverride.quoted(extendsPath))",
         ]
         let root = YAMLOverride()

@@ -34,6 +34,7 @@ public struct QueryTiming: Sendable, Hashable {
     public var status: QueryStatus
     /// Why the status is not ok ("" when it is).
     public var reason: String
+    public var engine: QueryEngine = .sqlite
 
     /// Whether the time is a measurement a fit may use.
     public var isTimed: Bool { medianMs != nil }
@@ -68,6 +69,8 @@ public struct QueryFit: Sendable {
     public var interval: [(low: Double, high: Double)?]
     /// The first month 1 … H whose projected time passes the budget; nil if none does.
     public var firstMonthOverBudget: Int?
+    /// The engine whose timings were fitted.
+    public var engine: QueryEngine = .sqlite
 
     /// The fitted milliseconds at `rows`.
     public func projected(rows: Double) -> Double { exp(line.value(at: log(max(rows, 1)))) }
@@ -103,6 +106,11 @@ public struct QueryBench: Sendable {
     public var storage: StorageMeasurement?
     /// The schema's tier value for each of the scenario's tiers in the data.
     public var schemaTiers: [String]
+    /// The engines timed, in order; the last is the one the fits of ``workloadQueries`` and
+    /// the storage come from (PostgreSQL when it was measured).
+    public var engines: [QueryEngine] = [.sqlite]
+    /// Each query on both engines, per database, when both were timed.
+    public var fidelity: [QueryFidelity] = []
 
     /// Rows at full size above which a full scan is flagged.
     public static let largeTable = 100_000
@@ -126,14 +134,22 @@ public struct QueryBench: Sendable {
 
     /// Measures `queries` for `months` of `scenario`: data at each of `scales` of the scale
     /// that keeps every table at or under `maxRows` rows, each query run `repeats` times
-    /// (median), each run stopped after `timeout` seconds.
+    /// (median), each run stopped after `timeout` seconds, on each of `engines` (PostgreSQL:
+    /// each database loaded into `postgres` as `capsim data --database-url` does).
     public static func run(_ scenario: Scenario, months: [Int], queries: [QueryFile], migrations: String,
                            maxRows: Int, repeats: Int, timeout: Double = 30, scales: [Double] = QueryBench.scales,
-                           seed: UInt64 = 1, progress: ((String) -> Void)? = nil) throws -> QueryBench {
+                           seed: UInt64 = 1, engines: [QueryEngine] = [.sqlite], postgres: PostgresTarget? = nil,
+                           progress: ((String) -> Void)? = nil) throws -> QueryBench {
         let projection = try Simulator.project(scenario)
         let schemaTiers = try SchemaTiers.mapping(for: scenario)
         let portable = queries.filter(\.isPortable)
-        var timings: [QueryTiming] = [], datasets: [QueryDataset] = []
+        let engines = QueryEngine.allCases.filter(engines.contains)
+        var connection: PostgresConnection?
+        if engines.contains(.postgres) {
+            guard let postgres else { throw SchemaError(location: "", message: "--engine postgres needs --database-url") }
+            connection = try PostgresConnection(url: postgres.url)
+        }
+        var timings: [QueryTiming] = [], datasets: [QueryDataset] = [], fidelity: [QueryFidelity] = []
         var storage: StorageMeasurement?
         for month in months {
             let base = try SyntheticData(projection: projection, options: DataOptions(month: month, seed: seed))
@@ -144,17 +160,46 @@ public struct QueryBench: Sendable {
                 let (data, schema, counts) = try SyntheticData.generate(projection, options: planned, maxRows: maxRows) {
                     try SQLiteSchema(migrations: migrations)
                 }
-                datasets.append(QueryDataset(month: month, scale: data.options.scale, counts: counts))
-                try schema.refreshMaterializedViews()
-                try schema.queue.write { db in try db.execute(sql: "ANALYZE") }
-                for query in portable {
-                    timings.append(try time(query, in: schema, month: month, scale: data.options.scale, repeats: repeats, timeout: timeout))
+                let scale = data.options.scale
+                datasets.append(QueryDataset(month: month, scale: scale, counts: counts))
+                let isLast = month == months.last && fraction == scales.last
+                var sqlite: [String: (QueryTiming, [String]?)] = [:]
+                if engines.contains(.sqlite) {
+                    try schema.refreshMaterializedViews()
+                    try schema.queue.write { db in try db.execute(sql: "ANALYZE") }
+                    for query in portable {
+                        let result = try time(query, in: schema, month: month, scale: scale, repeats: repeats, timeout: timeout,
+                                              keepingRows: engines.contains(.postgres))
+                        timings.append(result.timing)
+                        sqlite[query.name] = result
+                    }
+                    if isLast { storage = try schema.measureStorage() }
                 }
-                if month == months.last, fraction == scales.last { storage = try schema.measureStorage() }
+                if let connection, let postgres {
+                    // The first load honours --reset; the later ones replace what this run loaded.
+                    let report = try PostgresLoad.run(schema: schema, counts: counts, connection: connection, migrations: migrations,
+                                                      reset: postgres.reset || !datasets.dropLast().isEmpty)
+                    try setClock(data.endOfMonth, on: connection)
+                    for query in portable {
+                        let (timing, rows) = timePostgres(query, on: connection, counts: counts, month: month, scale: scale,
+                                                          repeats: repeats, timeout: timeout)
+                        timings.append(timing)
+                        if let (mine, myRows) = sqlite[query.name] {
+                            let same: Bool? = query.isWrite
+                                ? (mine.isTimed && timing.isTimed ? mine.rowsReturned == timing.rowsReturned : nil)
+                                : (myRows != nil && rows != nil ? myRows == rows : nil)
+                            fidelity.append(QueryFidelity(month: month, query: query.name, scale: scale, sqliteRows: mine.rowsReturned,
+                                                          postgresRows: timing.rowsReturned, sameResult: same,
+                                                          sqliteMs: mine.medianMs, postgresMs: timing.medianMs))
+                        }
+                    }
+                    if isLast { storage = report.storage }
+                }
             }
         }
         var bench = QueryBench(scenario: scenario, months: months, queries: portable, datasets: datasets, timings: timings,
-                               fits: [], unfitted: [], largeScans: [], storage: storage, schemaTiers: schemaTiers)
+                               fits: [], unfitted: [], largeScans: [], storage: storage, schemaTiers: schemaTiers,
+                               engines: engines, fidelity: fidelity)
         bench.fitAll(projection: projection)
         return bench
     }
@@ -165,20 +210,27 @@ public struct QueryBench: Sendable {
             (try? SyntheticData(projection: projection, options: DataOptions(month: month)))?.expectedCounts()
         }
         let fullCounts = months.map { (1...horizonCounts.count).contains($0) ? horizonCounts[$0 - 1] : nil }
+        for engine in engines {
+            fit(engine: engine, horizonCounts: horizonCounts, fullCounts: fullCounts)
+        }
+    }
+
+    private mutating func fit(engine: QueryEngine, horizonCounts: [TableCounts?], fullCounts: [TableCounts?]) {
+        let on = engines.count > 1 ? " on \(engine.rawValue)" : ""
         for query in queries {
-            let points = timings.filter { $0.query == query.name }
+            let points = timings.filter { $0.query == query.name && $0.engine == engine }
             let timed = points.filter { $0.isTimed && $0.tableRows > 0 }
             let table = timed.last?.table ?? points.last?.table ?? ""
             guard let line = Self.fit(rows: timed.map { Double($0.tableRows) }, ms: timed.compactMap(\.medianMs)) else {
                 let failures = points.filter { !$0.isTimed }.map(\.reason)
-                unfitted.append((query.name, failures.first.map { "not timed: \($0)" }
-                    ?? "fewer than two sizes of its main table with a time above 0 (table '\(table)')"))
+                unfitted.append((query.name, (failures.first.map { "not timed\(on): \($0)" }
+                    ?? "fewer than two sizes of its main table with a time above 0\(on) (table '\(table)')")))
                 continue
             }
             let budget = query.budgetMs ?? scenario.queryBudgetMs
             var fit = QueryFit(query: query.name, table: table, line: line,
                                largestMeasured: Double(timed.map(\.tableRows).max() ?? 0), budgetMs: budget,
-                               fullRows: [], projectedMs: [], interval: [], firstMonthOverBudget: nil)
+                               fullRows: [], projectedMs: [], interval: [], firstMonthOverBudget: nil, engine: engine)
             fit.fullRows = fullCounts.map { $0?[table] ?? 0 }
             fit.projectedMs = fit.fullRows.map { fit.projected(rows: Double($0)) }
             fit.interval = fit.fullRows.map { fit.interval(rows: Double($0)) }
@@ -191,7 +243,9 @@ public struct QueryBench: Sendable {
             for (index, month) in months.enumerated() {
                 for name in Set(points.filter { $0.month == month }.flatMap(\.scans)).sorted() {
                     let full = fullCounts[index]?[name] ?? 0
-                    if full > Self.largeTable { largeScans.append((query.name, month, name, full)) }
+                    if full > Self.largeTable, !largeScans.contains(where: { $0 == (query.name, month, name, full) }) {
+                        largeScans.append((query.name, month, name, full))
+                    }
                 }
             }
         }
@@ -200,13 +254,14 @@ public struct QueryBench: Sendable {
     /// Runs `query` `repeats` times (writes in a rolled-back savepoint), each run interrupted
     /// after `timeout` seconds, and reads its plan. A failure is a status, not an error.
     static func time(_ query: QueryFile, in schema: SQLiteSchema, month: Int, scale: Double, repeats: Int,
-                     timeout: Double) throws -> QueryTiming {
+                     timeout: Double, keepingRows: Bool = false) throws -> (timing: QueryTiming, rows: [String]?) {
         let sql: String
         do { sql = try schema.translate(query) } catch {
-            return QueryTiming(month: month, query: query.name, scale: scale, table: "", tableRows: 0, medianMs: nil, rowsReturned: 0,
-                               plan: "", scans: [], status: .error, reason: error.description)
+            return (QueryTiming(month: month, query: query.name, scale: scale, table: "", tableRows: 0, medianMs: nil, rowsReturned: 0,
+                                plan: "", scans: [], status: .error, reason: error.description), nil)
         }
-        return try schema.queue.write { db in
+        var rows: [String]?
+        let timing = try schema.queue.write { db -> QueryTiming in
             let plan: [String]
             do { plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)").map { $0["detail"] as String } } catch {
                 return QueryTiming(month: month, query: query.name, scale: scale, table: "", tableRows: 0, medianMs: nil,
@@ -238,7 +293,9 @@ public struct QueryBench: Sendable {
                                 return .rollback
                             }
                         } else {
-                            timing.rowsReturned = try Row.fetchAll(db, sql: sql).count
+                            let result = try Row.fetchAll(db, sql: sql)
+                            timing.rowsReturned = result.count
+                            if keepingRows, rows == nil { rows = Self.normalizedRows(result.map(Self.cells)) }
                         }
                     }
                     durations.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
@@ -261,6 +318,7 @@ public struct QueryBench: Sendable {
             }
             return timing
         }
+        return (timing, timing.isTimed ? rows : nil)
     }
 
     /// Runs `body` with SQLite's progress handler interrupting any statement still running
