@@ -51,6 +51,30 @@ struct QueryBenchTests {
         #expect(try count() == before, "the load's journal is back on, so the savepoint's rollback undoes the insert")
     }
 
+    @Test("The proposed index: equality terms, then one range, then ordering; function(column) as an expression", arguments: [
+        ("SELECT count(*) FROM chat_messages WHERE date(created_at) = date(now())", ["date(created_at)"]),
+        ("SELECT * FROM chat_messages m WHERE m.user_id = ? AND m.created_at >= ? ORDER BY m.created_at DESC LIMIT 5", ["user_id", "created_at"]),
+        ("SELECT * FROM chat_messages WHERE role = 'user' AND conversation_id IN (1, 2) ORDER BY id", ["role", "conversation_id", "id"]),
+        ("SELECT user_id, count(*) FROM chat_messages GROUP BY user_id", ["user_id"]),
+        ("SELECT count(*) FROM chat_messages", nil),
+    ])
+    func proposedIndex(sql: String, expected: [String]?) {
+        let columns: Set<String> = ["id", "user_id", "conversation_id", "role", "created_at", "content"]
+        #expect(QueryBench.proposedIndex(for: sql, table: "chat_messages", columns: columns) == expected)
+    }
+
+    @Test("Index advice: a full scan of a large table gets an index, created on the database and the query timed with it")
+    func indexAdvice() throws {
+        let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
+        let queries = try QueryFile.all(in: Fixtures.path("queries")).filter { ["messages_today", "load_conversation"].contains($0.name) }
+        let bench = try QueryBench.run(scenario, months: [24], queries: queries, migrations: Fixtures.path("migrations"), maxRows: 3000, repeats: 1)
+        let advice = try #require(bench.indexAdvice.first { $0.query == "messages_today" }, "\(bench.indexAdvice)")
+        #expect(advice.sql == "CREATE INDEX capsim_advice_chat_messages ON chat_messages (date(created_at))")
+        #expect(advice.afterMs != nil && advice.planAfter.contains("capsim_advice_chat_messages"), "\(advice.planAfter)")
+        #expect(!bench.indexAdvice.contains { $0.query == "load_conversation" }, "an index lookup stopped by LIMIT needs no advice")
+        #expect(bench.summary().plainText().contains("Index advice"))
+    }
+
     /// A queries directory holding `files` (name → text), removed by the caller.
     static func directory(_ files: [String: String]) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-queries-\(UUID().uuidString)")

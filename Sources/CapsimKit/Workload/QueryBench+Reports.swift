@@ -68,6 +68,11 @@ extension QueryBench {
                          "first_month_over_budget": fit.firstMonthOverBudget.map { .number(Double($0)) } ?? .null])
             }),
             "unfitted": .array(unfitted.map { .object(["query": .string($0.query), "reason": .string($0.reason)]) }),
+            "index_advice": .array(indexAdvice.map { item in
+                .object(["query": .string(item.query), "month": .number(Double(item.month)), "table": .string(item.table),
+                         "sql": .string(item.sql), "before_ms": .number(item.beforeMs), "after_ms": item.afterMs.map(JSONValue.number) ?? .null,
+                         "speed_up": item.speedUp.map(JSONValue.number) ?? .null, "plan_after": .string(item.planAfter)])
+            }),
             "fidelity": .array(fidelity.map { row in
                 .object(["month": .number(Double(row.month)), "query": .string(row.query), "scale": .number(row.scale),
                          "sqlite_rows": .number(Double(row.sqliteRows)), "postgres_rows": .number(Double(row.postgresRows)),
@@ -141,6 +146,15 @@ extension QueryBench {
                             different.isEmpty ? "" : different.prefix(2).joined(separator: "; ") + (different.count > 2 ? "; …" : ""),
                             ratios.isEmpty ? "–" : NumberFormat.grouped(ratios[ratios.count / 2], decimals: 2) + "×"]
                 }, rightAligned: [1, 3])))
+        }
+        if !indexAdvice.isEmpty {
+            document.sections.append(.init(
+                title: "Index advice",
+                lines: ["For each scan of a large table (or sort in a temporary B-tree): the index proposed, created on the month's largest database (SQLite), the query timed again; the index is dropped after."],
+                table: .init(headers: ["query", "month", "index", "without", "with", "speed-up"], rows: indexAdvice.map { item in
+                    [item.query, String(item.month), item.sql, ms(item.beforeMs), item.afterMs.map(ms) ?? "–",
+                     item.speedUp.map { NumberFormat.grouped($0, decimals: 1) + "×" } ?? item.planAfter]
+                }, rightAligned: [1, 3, 4, 5])))
         }
         document.sections.append(.init(
             title: "Full scans of large tables",

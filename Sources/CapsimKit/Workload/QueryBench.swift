@@ -111,6 +111,8 @@ public struct QueryBench: Sendable {
     public var engines: [QueryEngine] = [.sqlite]
     /// Each query on both engines, per database, when both were timed.
     public var fidelity: [QueryFidelity] = []
+    /// Indexes proposed for the scans of large tables, each timed on the month's largest database (SQLite).
+    public var indexAdvice: [IndexAdvice] = []
 
     /// Rows at full size above which a full scan is flagged.
     public static let largeTable = 100_000
@@ -149,7 +151,7 @@ public struct QueryBench: Sendable {
             guard let postgres else { throw SchemaError(location: "", message: "--engine postgres needs --database-url") }
             connection = try PostgresConnection(url: postgres.url)
         }
-        var timings: [QueryTiming] = [], datasets: [QueryDataset] = [], fidelity: [QueryFidelity] = []
+        var timings: [QueryTiming] = [], datasets: [QueryDataset] = [], fidelity: [QueryFidelity] = [], advice: [IndexAdvice] = []
         var storage: StorageMeasurement?
         for month in months {
             let base = try SyntheticData(projection: projection, options: DataOptions(month: month, seed: seed))
@@ -174,6 +176,11 @@ public struct QueryBench: Sendable {
                         sqlite[query.name] = result
                     }
                     if isLast { storage = try schema.measureStorage() }
+                    if fraction == scales.last {
+                        advice += try adviseIndexes(for: portable, timings: sqlite.values.map(\.0),
+                                                    monthTimings: timings.filter { $0.month == month && $0.engine == .sqlite }, in: schema, month: month,
+                                                    fullCounts: base.expectedCounts(), repeats: repeats, timeout: timeout)
+                    }
                 }
                 if let connection, let postgres {
                     // The first load honours --reset; the later ones replace what this run loaded.
@@ -199,7 +206,7 @@ public struct QueryBench: Sendable {
         }
         var bench = QueryBench(scenario: scenario, months: months, queries: portable, datasets: datasets, timings: timings,
                                fits: [], unfitted: [], largeScans: [], storage: storage, schemaTiers: schemaTiers,
-                               engines: engines, fidelity: fidelity)
+                               engines: engines, fidelity: fidelity, indexAdvice: advice)
         bench.fitAll(projection: projection)
         return bench
     }
