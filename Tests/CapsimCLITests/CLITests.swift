@@ -19,8 +19,19 @@ enum CLI {
         return bundleDirectory.appendingPathComponent("capsim")
     }
 
-    /// Runs `capsim arguments…` in the repository root.
+    /// Runs `capsim arguments…` in the repository root. A death by a signal is status 128 + the
+    /// signal, as a shell reports it.
     static func run(_ arguments: [String], in directory: URL = root) throws -> ProcessResult {
+        try launch(arguments, in: directory, timeout: nil).result
+    }
+
+    /// Runs `capsim arguments…` and stops it (SIGKILL) after `seconds`; nil when it had to be stopped.
+    static func run(_ arguments: [String], in directory: URL, timeout seconds: Double) throws -> ProcessResult? {
+        let (result, killed) = try launch(arguments, in: directory, timeout: seconds)
+        return killed ? nil : result
+    }
+
+    private static func launch(_ arguments: [String], in directory: URL, timeout: Double?) throws -> (result: ProcessResult, killed: Bool) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -28,13 +39,19 @@ enum CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = FileHandle.nullDevice
         try process.run()
+        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        if let timeout { DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline) }
         // Read both pipes before waiting so that a large output cannot block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus,
-                             stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        deadline.cancel()
+        let signalled = process.terminationReason == .uncaughtSignal
+        let result = ProcessResult(status: signalled ? 128 + process.terminationStatus : process.terminationStatus,
+                                   stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return (result, timeout != nil && signalled && process.terminationStatus == SIGKILL)
     }
 
     static func temporaryDirectory() throws -> URL {

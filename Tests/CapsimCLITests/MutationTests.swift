@@ -55,30 +55,6 @@ struct Mutator {
     }
 }
 
-extension CLI {
-    /// Runs `capsim arguments…` and stops it (SIGKILL) after `seconds`; nil when it had to be stopped.
-    static func run(_ arguments: [String], in directory: URL, timeout seconds: Double) throws -> ProcessResult? {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: deadline)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        deadline.cancel()
-        if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL { return nil }
-        return ProcessResult(status: process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus,
-                             stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}
-
 /// Seeded mutations of the shipped scenarios and of flags, each answered by the built binary
 /// with exit 0 (and output without NaN or infinity) or exit 2 (and a message), within a time
 /// limit: never a crash, a trap, a hang or a number that is not one. A failure names its seed.

@@ -100,13 +100,7 @@ extension QueryBench {
                 : "\((query.path as NSString).lastPathComponent) on PostgreSQL: \(error.description)"
             return (timing, nil)
         }
-        durations.sort()
-        timing.medianMs = durations.count % 2 == 1 ? durations[durations.count / 2]
-            : (durations[durations.count / 2 - 1] + durations[durations.count / 2]) / 2
-        if timing.rowsReturned == 0 {
-            timing.status = .noRows
-            timing.reason = query.isWrite ? "it changed no row" : "it returned no row"
-        }
+        timing.record(durations, isWrite: query.isWrite)
         return (timing, rows)
     }
 

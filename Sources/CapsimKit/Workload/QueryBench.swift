@@ -38,6 +38,16 @@ public struct QueryTiming: Sendable, Hashable {
 
     /// Whether the time is a measurement a fit may use.
     public var isTimed: Bool { medianMs != nil }
+
+    /// Records the runs' times (their median) and, when nothing came back, the status that says so.
+    mutating func record(_ durations: [Double], isWrite: Bool) {
+        let sorted = durations.sorted()
+        medianMs = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        if rowsReturned == 0 {
+            status = .noRows
+            reason = isWrite ? "it changed no row" : "it returned no row"
+        }
+    }
 }
 
 /// One synthetic database the queries ran on: its month, scale and rows per table.
@@ -316,13 +326,7 @@ public struct QueryBench: Sendable {
                 timing.reason = "\((query.path as NSString).lastPathComponent): \(error)"
                 return timing
             }
-            durations.sort()
-            timing.medianMs = durations.count % 2 == 1 ? durations[durations.count / 2]
-                : (durations[durations.count / 2 - 1] + durations[durations.count / 2]) / 2
-            if timing.rowsReturned == 0 {
-                timing.status = .noRows
-                timing.reason = query.isWrite ? "it changed no row" : "it returned no row"
-            }
+            timing.record(durations, isWrite: query.isWrite)
             return timing
         }
         return (timing, timing.isTimed ? rows : nil)
