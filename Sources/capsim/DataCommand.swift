@@ -89,13 +89,15 @@ struct DataCommand: ParsableCommand {
         var rows = counts.counts
         if let databaseURL {
             do {
-                let report = try PostgresLoad.run(schema: schema, counts: counts, url: databaseURL, migrations: migrations, reset: reset)
+                let report = try PostgresLoad.run(schema: schema, counts: counts, url: databaseURL, migrations: migrations, reset: reset,
+                                                  clock: data.endOfMonth)
                 storage = report.storage
                 rows = counts.counts.map { ($0.table, report.storage.table($0.table)?.rows ?? 0) }
                 document.sections.append(.init(title: "PostgreSQL", lines: [
                     "Loaded into \(PostgresConnection.redacted(databaseURL)) with COPY after applying \(migrations)/ as written"
                         + (report.appliedAuthStub ? " (with the auth stub 000: the server had no auth.users)" : " (000 skipped: the server has auth.users)")
-                        + "; rows are SELECT count(*) there, bytes pg_total_relation_size (indexes and TOAST)."]))
+                        + "; rows are SELECT count(*) there, bytes pg_total_relation_size (indexes and TOAST)."
+                        + " The data's moment is \(PostgresLoad.clockSchema).now() (and .today()): \(Timestamp.format(data.endOfMonth))."]))
             } catch let error as PostgresError {
                 throw ToolError(description: "--database-url: \(error.description)")
             }

@@ -131,8 +131,11 @@ struct PostgresSchemaTests {
             try SQLiteSchema(migrations: Self.migrations)
         }
         // Into an empty server: the auth stub is applied, every generated row arrives
-        let report = try PostgresLoad.run(schema: generated.schema, counts: generated.counts, url: url, migrations: Self.migrations, reset: false)
+        let report = try PostgresLoad.run(schema: generated.schema, counts: generated.counts, url: url, migrations: Self.migrations, reset: false,
+                                          clock: generated.data.endOfMonth)
         #expect(report.appliedAuthStub)
+        #expect(try server.query("SELECT extract(epoch FROM capsim_clock.now())").contains(String(format: "%.3f", generated.data.endOfMonth)),
+                "the data's clock")
         for (table, rows) in generated.counts.counts where rows > 0 {
             #expect(report.storage.table(table)?.rows == rows, "\(table)")
             #expect((report.storage.table(table)?.bytes ?? 0) > 0, "\(table) has bytes")

@@ -22,14 +22,16 @@ public enum PostgresLoad {
     /// (`counts`) from `schema` into it. A target with tables in `public` is refused unless
     /// `reset`, which drops the public schema and empties `auth.users` first.
     /// - Throws: ``PostgresError`` naming what failed (the connection, a migration's statement, a COPY).
+    /// With `clock` (the data's moment, seconds since 1970 UTC), also sets ``clockSchema``'s
+    /// `now()` and `today()` to it, so that queries can read the data's time.
     public static func run(schema: SQLiteSchema, counts: TableCounts, url: String, migrations: String,
-                           reset: Bool) throws -> Report {
-        try run(schema: schema, counts: counts, connection: try PostgresConnection(url: url), migrations: migrations, reset: reset)
+                           reset: Bool, clock: Double? = nil) throws -> Report {
+        try run(schema: schema, counts: counts, connection: try PostgresConnection(url: url), migrations: migrations, reset: reset, clock: clock)
     }
 
     /// The same on an open connection.
     static func run(schema: SQLiteSchema, counts: TableCounts, connection: PostgresConnection, migrations: String,
-                    reset: Bool) throws -> Report {
+                    reset: Bool, clock: Double? = nil) throws -> Report {
         let url = connection.url
         let existing = Int(try connection.value("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") ?? "0") ?? 0
         let hasAuth = try connection.value("SELECT to_regclass('auth.users') IS NOT NULL") == "t"
@@ -66,6 +68,7 @@ public enum PostgresLoad {
         for view in try connection.execute("SELECT format('%I.%I', schemaname, matviewname) FROM pg_matviews ORDER BY 1").compactMap({ $0.first ?? nil }) {
             try connection.execute("REFRESH MATERIALIZED VIEW \(view)")
         }
+        if let clock { try setClock(clock, on: connection) }
         try connection.execute("ANALYZE")
         var tables: [StorageMeasurement.Table] = []
         for (table, _) in counts.counts {
@@ -76,6 +79,22 @@ public enum PostgresLoad {
             if rows > 0 { tables.append(.init(name: table, rows: rows, bytes: bytes)) }
         }
         return Report(storage: StorageMeasurement(tables: tables), appliedAuthStub: !hasAuth)
+    }
+
+    /// The schema holding the data's clock on PostgreSQL: `capsim_clock.now()` and
+    /// `capsim_clock.today()` return the moment the data is taken at (the end of its month),
+    /// as SQLite's clock does; `capsim queries` reads them where a query reads the server's.
+    public static let clockSchema = "capsim_clock"
+
+    /// Sets the data's clock on PostgreSQL to `seconds` since 1970 UTC.
+    static func setClock(_ seconds: Double, on connection: PostgresConnection) throws(PostgresError) {
+        let moment = Timestamp.format(seconds)
+        try connection.execute("""
+            CREATE SCHEMA IF NOT EXISTS \(clockSchema);
+            CREATE OR REPLACE FUNCTION \(clockSchema).now() RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT timestamptz '\(moment)' $$;
+            CREATE OR REPLACE FUNCTION \(clockSchema).today() RETURNS date LANGUAGE sql STABLE AS $$ SELECT (timestamptz '\(moment)' AT TIME ZONE 'UTC')::date $$;
+            SET TIME ZONE 'UTC'
+            """)
     }
 
     /// Runs a migration file statement by statement: in one transaction, unless its header says

@@ -42,21 +42,6 @@ public struct PostgresTarget: Sendable {
 }
 
 extension QueryBench {
-    /// The schema holding the data's clock on PostgreSQL: `now()` and `today()` return the
-    /// end of the month the data is taken at, as SQLite's clock does.
-    static let clockSchema = "capsim_clock"
-
-    /// Sets the data's clock on PostgreSQL to `seconds` since 1970 UTC.
-    static func setClock(_ seconds: Double, on connection: PostgresConnection) throws(PostgresError) {
-        let moment = Timestamp.format(seconds)
-        try connection.execute("""
-            CREATE SCHEMA IF NOT EXISTS \(clockSchema);
-            CREATE OR REPLACE FUNCTION \(clockSchema).now() RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT timestamptz '\(moment)' $$;
-            CREATE OR REPLACE FUNCTION \(clockSchema).today() RETURNS date LANGUAGE sql STABLE AS $$ SELECT (timestamptz '\(moment)' AT TIME ZONE 'UTC')::date $$;
-            SET TIME ZONE 'UTC'
-            """)
-    }
-
     /// Times `query` on PostgreSQL `repeats` times with `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)`
     /// (a write inside a transaction rolled back), the median of the server's execution times,
     /// its plan's node types and buffers; and, for a read, its result rows (normalised) for the
@@ -65,7 +50,7 @@ extension QueryBench {
                              repeats: Int, timeout: Double) -> (timing: QueryTiming, rows: [String]?) {
         var timing = QueryTiming(month: month, query: query.name, scale: scale, table: "", tableRows: 0, medianMs: nil, rowsReturned: 0,
                                  plan: "", scans: [], status: .ok, reason: "", engine: .postgres)
-        let sql = query.postgresText(clock: clockSchema)
+        let sql = query.postgresText(clock: PostgresLoad.clockSchema)
         var rows: [String]?
         var durations: [Double] = []
         do throws(PostgresError) {

@@ -195,8 +195,7 @@ public struct QueryBench: Sendable {
                 if let connection, let postgres {
                     // The first load honours --reset; the later ones replace what this run loaded.
                     let report = try PostgresLoad.run(schema: schema, counts: counts, connection: connection, migrations: migrations,
-                                                      reset: postgres.reset || !datasets.dropLast().isEmpty)
-                    try setClock(data.endOfMonth, on: connection)
+                                                      reset: postgres.reset || !datasets.dropLast().isEmpty, clock: data.endOfMonth)
                     for query in portable {
                         let (timing, rows) = timePostgres(query, on: connection, counts: counts, month: month, scale: scale,
                                                           repeats: repeats, timeout: timeout)
