@@ -15,7 +15,9 @@ struct QueriesCommand: ParsableCommand {
         where that stretches the fit more than 10×. Every query appears in every month with its \
         status (ok, no rows, error, timed out) and why. Reports the first month of the whole \
         horizon each query passes its budget (its '-- budget_ms:' header, else the scenario's \
-        queries.budget_ms, default 100) and full scans of tables over 100,000 rows.
+        queries.budget_ms, default 100) and full scans of tables over 100,000 rows; for each, it \
+        proposes an index, creates it on the month's largest database, times the query again and \
+        reports the speed-up (then drops it).
 
         --output DIR writes queries.csv, fits.csv, queries.json (what capsim report --queries \
         reads) and measured.yaml: a scenario that extends this one with the storage sizes measured \
@@ -54,7 +56,7 @@ struct QueriesCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed of the data, 0 to 18446744073709551615.")
     var seed: UInt64 = 1
 
-    @Option(help: "Write queries.csv, fits.csv, queries.json and measured.yaml into this directory.")
+    @Option(help: "Write queries.csv, fits.csv, queries.json and measured.yaml (and fidelity.csv with --engine both) into this directory.")
     var output: String?
 
     @Option(help: "Report format: table or markdown.")
