@@ -3,12 +3,10 @@
 # catalog and on the same scenario without it, interleaved, ROUNDS times each; prints each
 # pair and the median ratio (with / without). Usage: compute-overhead.sh [SCENARIO] [RUNS] [ROUNDS]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/release-capsim.sh"
 scenario=${1:-scenarios/mirai-roadmap.yaml}
 runs=${2:-10000}
 rounds=${3:-7}
-capsim=.build/release/capsim
-[ -x "$capsim" ] || swift build -c release --product capsim >/dev/null
 without=$(mktemp --suffix=.yaml -p "$(dirname "$scenario")")
 trap 'rm -f "$without"' EXIT
 # Gates may name compute events; the copy without compute has none.

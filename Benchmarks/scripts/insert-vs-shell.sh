@@ -8,10 +8,8 @@
 # indexes built after. Interleaved ROUNDS times; prints each pair and the median ratio.
 # Usage: insert-vs-shell.sh [ROUNDS]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/release-capsim.sh"
 rounds=${1:-3}
-capsim=.build/release/capsim
-[ -x "$capsim" ] || swift build -c release --product capsim >/dev/null
 command -v sqlite3 >/dev/null || { echo "insert-vs-shell: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
 data="$capsim data scenarios/mirai-roadmap.yaml --month 60 --max-rows 1000000"
 rows=$($data 2>/dev/null | awk '/^Rows per table/ { on = 1; next } on && /^[a-z_]+ +[0-9,]+/ { gsub(",", "", $2); n += $2 } on && /^$/ && n > 0 { exit } END { print n }')

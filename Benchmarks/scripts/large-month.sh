@@ -4,11 +4,9 @@
 # PRAGMA integrity_check on the result; prints the rows, the storage, wall time and peak memory.
 # Usage: large-month.sh [SCALE] [MEMORY_LIMIT_GB]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/release-capsim.sh"
 scale=${1:-0.12}
 limit=${2:-16}
-capsim=.build/release/capsim
-[ -x "$capsim" ] || swift build -c release --product capsim >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 /usr/bin/time -v "$capsim" data scenarios/mirai-roadmap.yaml --month 60 --scale "$scale" --memory-limit "$limit" --integrity-check 2> "$log"

@@ -9,13 +9,11 @@
 # Whole processes: start-up, YAML and output included.
 # Usage: numpy-peer.sh [SCENARIO] [RUNS] [ROUNDS]   (SCENARIO: one file, no extends)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/release-capsim.sh"
 scenario=${1:-scenarios/mirai-roadmap.yaml}
 runs=${2:-10000}
 rounds=${3:-7}
-capsim=.build/release/capsim
 peer="python3 Benchmarks/peer/montecarlo.py"
-[ -x "$capsim" ] || swift build -c release --product capsim >/dev/null
 python3 -c 'import numpy, yaml' || { echo "the peer needs NumPy and PyYAML (pip install numpy pyyaml)" >&2; exit 2; }
 work=$(mktemp -d)
 without=$(mktemp --suffix=.yaml -p "$(dirname "$scenario")")

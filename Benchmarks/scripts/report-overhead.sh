@@ -4,12 +4,10 @@
 # deterministic runs), percentiles for its fans and the SVG and HTML. One thread each.
 # Usage: report-overhead.sh [SCENARIO] [RUNS] [ROUNDS]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/release-capsim.sh"
 scenario=${1:-scenarios/mirai-roadmap.yaml}
 runs=${2:-2000}
 rounds=${3:-7}
-capsim=.build/release/capsim
-[ -x "$capsim" ] || swift build -c release --product capsim >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 Benchmarks/scripts/ratio.sh "$rounds" "report" "$capsim report $scenario --runs $runs --seed 1 --threads 1 --output $out/r.html 2>/dev/null" \

@@ -4,11 +4,9 @@
 # against every default outcome) against `capsim run --runs N` of the same scenario and seed,
 # one thread each. Usage: spearman-overhead.sh [SCENARIO] [RUNS] [ROUNDS]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/release-capsim.sh"
 scenario=${1:-scenarios/mirai-roadmap.yaml}
 runs=${2:-10000}
 rounds=${3:-7}
-capsim=.build/release/capsim
-[ -x "$capsim" ] || swift build -c release --product capsim >/dev/null
 Benchmarks/scripts/ratio.sh "$rounds" "sensitivity" "$capsim sensitivity $scenario --runs $runs --seed 1 --threads 1" \
   "run" "$capsim run $scenario --runs $runs --seed 1 --threads 1"
