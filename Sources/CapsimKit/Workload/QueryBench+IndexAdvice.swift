@@ -63,25 +63,26 @@ extension QueryBench {
         return chosen.isEmpty ? nil : chosen
     }
 
-    /// For each query whose timing in `timings` (on `schema`, the month's largest database)
-    /// scans a table with more than ``largeTable`` rows at full size (`fullCounts`) or sorts in
-    /// a temporary B-tree, and whose time grows with the rows over the month's scales
-    /// (`monthTimings`): the proposed index, created, the query timed again, the index dropped.
-    static func adviseIndexes(for queries: [QueryFile], timings: [QueryTiming], monthTimings: [QueryTiming], in schema: SQLiteSchema,
+    /// For each query whose plan in `timings` (on `schema`, the month's largest database) reads
+    /// a table with more than ``largeTable`` rows at full size (`fullCounts`) in full, or sorts
+    /// it in a temporary B-tree: the proposed index, created, the query timed again, the index
+    /// dropped. Which queries get advice depends on their plans only, never on their times.
+    static func adviseIndexes(for queries: [QueryFile], timings: [QueryTiming], in schema: SQLiteSchema,
                               month: Int, fullCounts: TableCounts, repeats: Int, timeout: Double) throws -> [IndexAdvice] {
         var advice: [IndexAdvice] = []
         for query in queries where !query.isWrite {
             guard let timing = timings.first(where: { $0.query == query.name }), let before = timing.medianMs,
                   timing.status == .ok else { continue }
-            // A scan that reads the whole table (or index): its time grows with the rows over
-            // the month's scales, as rows^0.5 or faster (one an early LIMIT stops does not).
-            let points = monthTimings.filter { $0.query == query.name && $0.isTimed && $0.tableRows > 0 }
-            guard let growth = fit(rows: points.map { Double($0.tableRows) }, ms: points.compactMap(\.medianMs)),
-                  growth.slope >= scanExponent else { continue }
-            let sorts = timing.plan.contains("USE TEMP B-TREE")
-            let large = timing.scans.filter { fullCounts[$0] > largeTable }
-            guard let table = large.first ?? (sorts && fullCounts[timing.table] > largeTable ? timing.table : nil),
-                  let sql = try? schema.translate(query) else { continue }
+            guard let sql = try? schema.translate(query) else { continue }
+            // Plan steps that read a whole table: `SCAN t`, or `SCAN t USING [COVERING] INDEX i`
+            // in a query without LIMIT (with one, an index walked in order stops early).
+            let hasLimit = (try? SQLLexer.tokenize(sql, file: ""))?.contains { $0.isKeyword("LIMIT") } ?? false
+            let steps = timing.plan.components(separatedBy: " | ")
+            let sorts = steps.contains { $0.contains("USE TEMP B-TREE") }
+            let large = steps.filter { $0.hasPrefix("SCAN ") && (!$0.contains(" USING ") || !hasLimit) }
+                .compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+                .filter { fullCounts[$0] > largeTable }
+            guard let table = large.first ?? (sorts && fullCounts[timing.table] > largeTable ? timing.table : nil) else { continue }
             let columns = try schema.queue.read { db in
                 Set(try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { ($0["name"] as String).lowercased() })
             }

@@ -187,8 +187,7 @@ public struct QueryBench: Sendable {
                     }
                     if isLast { storage = try schema.measureStorage() }
                     if fraction == scales.last {
-                        advice += try adviseIndexes(for: portable, timings: sqlite.values.map(\.0),
-                                                    monthTimings: timings.filter { $0.month == month && $0.engine == .sqlite }, in: schema, month: month,
+                        advice += try adviseIndexes(for: portable, timings: portable.compactMap { sqlite[$0.name]?.0 }, in: schema, month: month,
                                                     fullCounts: base.expectedCounts(), repeats: repeats, timeout: timeout)
                     }
                 }
