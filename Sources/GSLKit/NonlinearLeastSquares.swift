@@ -79,6 +79,42 @@ public enum NonlinearLeastSquares {
         }
     }
 
+    /// The fit's figures at `position` without moving from it: the residuals, a
+    /// forward-difference Jacobian (steps as GSL's: √ε·|x_j|, or √ε at 0) and (JᵀJ)⁻¹.
+    /// `iterations` is 0 and `converged` true. For a point chosen by other means than the
+    /// solver (a constrained optimum), whose uncertainty is wanted.
+    public static func evaluate(at position: [Double], count: Int,
+                                residuals: ([Double], inout [Double]) -> Void) -> Fit {
+        _ = GSL.errorHandlerDisabled
+        let p = position.count, n = count
+        precondition(p > 0 && n >= p, "least squares needs at least as many residuals as parameters")
+        var values = Array(repeating: 0.0, count: n)
+        residuals(position, &values)
+        var jacobian = Array(repeating: 0.0, count: n * p)
+        var moved = position, shifted = values
+        let root = Double.ulpOfOne.squareRoot()
+        for j in 0..<p {
+            let step = position[j] == 0 ? root : root * abs(position[j])
+            moved[j] = position[j] + step
+            residuals(moved, &shifted)
+            moved[j] = position[j]
+            for i in 0..<n { jacobian[i * p + j] = (shifted[i] - values[i]) / step }
+        }
+        var inverseNormal = Array(repeating: Double.nan, count: p * p)
+        if let matrix = gsl_matrix_alloc(n, p), let inverse = gsl_matrix_alloc(p, p) {
+            defer {
+                gsl_matrix_free(matrix)
+                gsl_matrix_free(inverse)
+            }
+            for index in 0..<(n * p) { gsl_matrix_set(matrix, index / p, index % p, jacobian[index]) }
+            if gsl_multifit_nlinear_covar(matrix, 0, inverse) == Int32(GSL_SUCCESS) {
+                inverseNormal = (0..<p * p).map { gsl_matrix_get(inverse, $0 / p, $0 % p) }
+            }
+        }
+        return Fit(position: position, residuals: values, sumOfSquares: values.reduce(0) { $0 + $1 * $1 },
+                   jacobian: jacobian, inverseNormal: inverseNormal, iterations: 0, converged: true)
+    }
+
     /// What the C callback reads: the closure and its buffers (one fit at a time uses it).
     private final class Context {
         let body: ([Double], inout [Double]) -> Void

@@ -15,7 +15,29 @@ let benchmarks: @Sendable () -> Void = {
         let scenario = try Scenario.load(path: path)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            blackHole(Simulator.project(scenario))
+            blackHole(try Simulator.project(scenario))
+        }
+    }
+    // Target (issue 24): a three-parameter fit to 24 months in under 200 deterministic runs'
+    // time, i.e. this benchmark's time ÷ the 60-month projection's above < 200.
+    Benchmark("Calibration, 3 parameters, 24 months of mirai-roadmap (no back-test)",
+              configuration: .init(metrics: [.wallClock, .cpuTotal], maxDuration: .seconds(10))) { benchmark in
+        let scenario = try Scenario.load(path: path)
+        let actuals = try calibrationActuals(scenario)
+        let requests = ["acquisition.referral_rate", "conversion_rate", "tiers.free.churn"].map { FitRequest(keyPath: $0) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try Calibration.fit(scenario, actuals: actuals, fitting: requests, holdout: 0))
+        }
+    }
+    Benchmark("Calibration, as above, with the default back-test (refit on 18 months)",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10))) { benchmark in
+        let scenario = try Scenario.load(path: path)
+        let actuals = try calibrationActuals(scenario)
+        let requests = ["acquisition.referral_rate", "conversion_rate", "tiers.free.churn"].map { FitRequest(keyPath: $0) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try Calibration.fit(scenario, actuals: actuals, fitting: requests))
         }
     }
     Benchmark("Load and validate mirai-roadmap.yaml",
@@ -26,10 +48,29 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("Projection rendered as CSV",
               configuration: .init(metrics: [.wallClock], maxDuration: .seconds(3))) { benchmark in
-        let projection = Simulator.project(try Scenario.load(path: path))
+        let projection = try Simulator.project(try Scenario.load(path: path))
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(projection.csv())
         }
     }
+}
+
+/// 24 months of users_total, paid_users, mrr_usd and signups from mirai-roadmap at referral
+/// 0.12, conversion 0.03 and free churn 0.15, each cell times 1 + 1% of a fixed zig-zag.
+func calibrationActuals(_ scenario: Scenario) throws -> Actuals {
+    var values = scenario.parameters.values
+    for (key, value) in ["acquisition.referral_rate": 0.12, "conversion_rate": 0.03, "tiers.free.churn": 0.15] {
+        values[scenario.parameters.id(of: key)!.index] = value
+    }
+    let projection = try Simulator.project(scenario, values: values)
+    let columns = ["users_total", "paid_users", "mrr_usd", "signups"]
+    var text = "month," + columns.joined(separator: ",") + "\n"
+    for t in 1...24 {
+        let cells = columns.enumerated().map { index, column in
+            projection.value(column: column, month: t)! * (1 + 0.01 * sin(Double(7 * t + 3 * index)))
+        }
+        text += "\(scenario.start.adding(months: t))," + cells.map { "\($0)" }.joined(separator: ",") + "\n"
+    }
+    return try Actuals.parse(text, path: "actuals.csv", for: scenario)
 }

@@ -302,30 +302,109 @@ private final class Problem {
         return [first, moved(0.25, -1), moved(0.75, 1)]
     }
 
-    /// The projection with θ set; nil when it fails (an overflow).
-    func project(thetas: [Double]) -> Projection? {
+    /// The projection with θ set, and each month's phase held at `phases` (nil: found by §7);
+    /// nil when it fails (an overflow).
+    func project(thetas: [Double], phases: [Int]? = nil) -> Projection? {
         var values = base
         for (parameter, theta) in zip(fitted, thetas) { values[parameter.id.index] = parameter.transform.value(theta) }
         projections += 1
-        return try? Simulator.project(scenario, values: values)
+        return try? Simulator.project(scenario, values: values, phases: phases)
     }
 
-    /// The best of the starts' optima (lowest Σr², ties to the earlier start).
+    /// The best of the starts' optima (lowest Σr², ties to the earlier start), then polished
+    /// with the phase timeline held (``polish(_:cells:)``).
     func solve(_ cells: [Calibration.Cell]) -> NonlinearLeastSquares.Fit? {
         var best: NonlinearLeastSquares.Fit?
         for start in starts {
-            let fit = NonlinearLeastSquares.minimize(start: start, count: max(cells.count, fitted.count)) { thetas, residuals in
-                self.residuals(cells, thetas: thetas, into: &residuals)
+            if let fit = minimize(cells, from: start, phases: nil), fit.sumOfSquares < best?.sumOfSquares ?? .infinity { best = fit }
+        }
+        return best.map { polish($0, cells: cells) }
+    }
+
+    /// The solver from `start`, with each month's phase held at `phases` (nil: found by §7).
+    /// The fit's Σr² and residuals are §7's, whatever the phases held.
+    func minimize(_ cells: [Calibration.Cell], from start: [Double], phases: [Int]?) -> NonlinearLeastSquares.Fit? {
+        let count = max(cells.count, fitted.count)
+        let held = { (thetas: [Double], residuals: inout [Double]) in
+            self.residuals(cells, thetas: thetas, phases: phases, into: &residuals)
+        }
+        guard var fit = NonlinearLeastSquares.minimize(start: start, count: count, residuals: held) else { return nil }
+        guard let phases, timeline(at: fit.position) != phases else { return fit }
+        // The held optimum lies where §7 enters some phase in another month, so its Σr² is
+        // not the held one. When the start keeps the held timeline, Σr² falls along the way
+        // to that optimum for as long as the timeline holds: the way's last point inside it
+        // (found by bisection) is a candidate too.
+        residuals(cells, thetas: fit.position, phases: nil, into: &fit.residuals)
+        fit.sumOfSquares = fit.residuals.reduce(0) { $0 + $1 * $1 }
+        guard timeline(at: start) == phases else { return fit }
+        let point = { (fraction: Double) in zip(start, fit.position).map { $0 + fraction * ($1 - $0) } }
+        var inside = 0.0, outside = 1.0
+        for _ in 0..<Self.bisections {
+            let middle = (inside + outside) / 2
+            if timeline(at: point(middle)) == phases { inside = middle } else { outside = middle }
+        }
+        var edge = NonlinearLeastSquares.evaluate(at: point(inside), count: count, residuals: held)
+        edge.converged = fit.converged
+        return edge.sumOfSquares < fit.sumOfSquares ? edge : fit
+    }
+
+    /// Halvings of the way to a held optimum outside its timeline: its edge to 1/4096.
+    static let bisections = 12
+
+    /// §7's phase of each month with θ set; nil when the projection fails.
+    func timeline(at thetas: [Double]) -> [Int]? { project(thetas: thetas)?.phaseTimeline }
+
+    /// A phase's entry month moves in whole months as θ moves, and with it that phase's
+    /// marketing spend, so Σr² has steps, and a derivative-based solver stalls at one. Here
+    /// the fit is refined with the phase timeline held, where Σr² is smooth: first the
+    /// timeline of the fit's θ, then each neighbour of it (one phase entered a month earlier
+    /// or later); a refit that lowers §7's Σr² is kept, and the neighbours of its timeline
+    /// are tried in turn (at most ``rounds`` times, no timeline twice).
+    func polish(_ fit: NonlinearLeastSquares.Fit, cells: [Calibration.Cell]) -> NonlinearLeastSquares.Fit {
+        var best = fit
+        var tried: Set<[Int]> = []
+        for _ in 0..<Self.rounds {
+            guard let timeline = timeline(at: best.position) else { break }
+            let before = best.sumOfSquares
+            tried.insert(timeline)
+            for phases in [timeline] + Self.neighbours(of: timeline, phaseCount: scenario.phases.count).filter({ tried.insert($0).inserted }) {
+                if let refit = minimize(cells, from: best.position, phases: phases), refit.sumOfSquares < best.sumOfSquares {
+                    best = refit
+                }
             }
-            if let fit, fit.sumOfSquares < best?.sumOfSquares ?? .infinity { best = fit }
+            if !(best.sumOfSquares < before) { break }
         }
         return best
     }
 
-    /// (model − actual)/scale per cell; a failed projection gives large residuals, so the
-    /// solver steps back. Padding (fewer cells than parameters) stays 0.
-    func residuals(_ cells: [Calibration.Cell], thetas: [Double], into residuals: inout [Double]) {
-        guard let projection = project(thetas: thetas) else {
+    /// How many times ``polish(_:cells:)`` moves on to a better fit's neighbours.
+    static let rounds = 4
+
+    /// The timelines with one phase entered a month earlier or later than in `timeline`
+    /// (phase of months 0 … H; a phase entered after H is not entered), entries kept in
+    /// phase order, month 0 (the initial state's phase) kept.
+    static func neighbours(of timeline: [Int], phaseCount: Int) -> [[Int]] {
+        let last = timeline.count - 1
+        guard last >= 1, phaseCount > 1 else { return [] }
+        // entry[p]: the first month in phase p or later; last + 1 when not entered.
+        let entry = (0..<phaseCount).map { p in timeline.firstIndex { $0 >= p } ?? last + 1 }
+        var result: [[Int]] = []
+        for p in 1..<phaseCount where entry[p] >= 1 && entry[p - 1] <= last {
+            for moved in [entry[p] - 1, entry[p] + 1] where moved >= max(1, entry[p - 1]) && moved <= last + 1 {
+                if p + 1 < phaseCount, moved > entry[p + 1] { continue }
+                var shifted = entry
+                shifted[p] = moved
+                result.append((0...last).map { t in shifted.lastIndex { $0 <= t } ?? 0 })
+            }
+        }
+        return result
+    }
+
+    /// (model − actual)/scale per cell, with the phases held at `phases` (nil: §7); a failed
+    /// projection gives large residuals, so the solver steps back. Padding (fewer cells than
+    /// parameters) stays 0.
+    func residuals(_ cells: [Calibration.Cell], thetas: [Double], phases: [Int]?, into residuals: inout [Double]) {
+        guard let projection = project(thetas: thetas, phases: phases) else {
             for index in residuals.indices { residuals[index] = 1e6 }
             return
         }

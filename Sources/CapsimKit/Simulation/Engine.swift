@@ -41,6 +41,9 @@ struct Engine {
     private var netBurns: [Double]
     private var mrrHistory: [Double]
     private var computeSize = -1, replicas = 0
+    /// Phase of each month 0 … H to use instead of §7's rule; nil: §7. Calibration holds the
+    /// timeline fixed while it fits, so that Σr² is smooth in the fitted parameters.
+    var forcedPhases: [Int]?
 
     init(model: Model) {
         self.model = model
@@ -199,10 +202,14 @@ struct Engine {
         conditionValues[.dbAtLeast] = dbBytes
         conditionValues[.monthAtLeast] = Double(t)
         var phase = previousPhase
-        for p in stride(from: model.phaseWhen.count - 1, to: previousPhase, by: -1)
-        where model.conditions.holds(model.phaseWhen[p], conditionValues) {
-            phase = p
-            break
+        if let forced = forcedPhases {
+            phase = forced[t]
+        } else {
+            for p in stride(from: model.phaseWhen.count - 1, to: previousPhase, by: -1)
+            where model.conditions.holds(model.phaseWhen[p], conditionValues) {
+                phase = p
+                break
+            }
         }
         conditionValues[.phaseAtLeast] = Double(phase)
 

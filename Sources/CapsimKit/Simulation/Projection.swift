@@ -9,8 +9,15 @@ public enum Simulator {
     /// The deterministic projection with other parameter values (by ``ParameterID``): what
     /// sensitivity and calibration move.
     public static func project(_ scenario: Scenario, values: [Double]) throws(SimulationError) -> Projection {
+        try project(scenario, values: values, phases: nil)
+    }
+
+    /// The deterministic projection with each month's phase given (months 0 … horizon, each
+    /// a phase index) instead of found by §7; nil: found by §7.
+    static func project(_ scenario: Scenario, values: [Double], phases: [Int]?) throws(SimulationError) -> Projection {
         let model = Model(scenario)
         var engine = Engine(model: model)
+        engine.forcedPhases = phases
         var flows = ExpectedFlows()
         var table: [Double] = []
         table.reserveCapacity((model.horizon + 1) * model.layout.width)
@@ -58,6 +65,9 @@ public struct Projection: Sendable {
 
     /// The last month's row.
     public var last: MonthRow { row(scenario.horizonMonths) }
+
+    /// The phase of each month 0 … H.
+    var phaseTimeline: [Int] { (0...scenario.horizonMonths).map { Int(row($0)[.phase]) } }
 
     /// The month each phase is first entered (nil if not within the horizon).
     public var phaseEntryMonths: [Int?] {
