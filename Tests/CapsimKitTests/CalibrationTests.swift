@@ -69,11 +69,15 @@ struct CalibrationTests {
 
     /// MIRAI's roadmap at values where the solver, on its own, stops at a step of Σr²: there
     /// phase 3 is entered a month away from the truth's month, with $2,750 more or less
-    /// marketing a month (Σr² 0.45 where the truth's is 0).
-    @Test("A phase entered a month early or late is a step in Σr²; holding the phase timeline gets past it")
-    func phaseSteps() throws {
+    /// marketing a month (Σr² 0.45 where the truth's is 0). In the second case the refit
+    /// past the step also runs pro churn to 0, where logistic(θ) is flat (Σr² 0.017); the
+    /// last refit, with that rate back at the scenario's value, finds the truth.
+    @Test("A phase entered a month early or late is a step in Σr²; holding the phase timeline gets past it", arguments: [
+        ["acquisition.referral_rate": 0.2036, "conversion_rate": 0.0325, "tiers.free.churn": 0.1486],
+        ["acquisition.referral_rate": 0.0581, "conversion_rate": 0.0385, "tiers.pro.churn": 0.0293],
+    ])
+    func phaseSteps(truth: [String: Double]) throws {
         let scenario = try Scenario.load(path: Fixtures.path("scenarios/mirai-roadmap.yaml"))
-        let truth = ["acquisition.referral_rate": 0.2036, "conversion_rate": 0.0325, "tiers.free.churn": 0.1486]
         let actuals = try Self.actuals(months: 24, noise: 0, seed: 1, scenario: scenario, truth: truth,
                                        columns: ["users_total", "paid_users", "mrr_usd", "signups"])
         let calibration = try Calibration.fit(scenario, actuals: actuals, fitting: truth.keys.sorted().map { FitRequest(keyPath: $0) },
@@ -82,6 +86,21 @@ struct CalibrationTests {
         for parameter in calibration.parameters {
             #expect(abs(parameter.value / truth[parameter.keyPath]! - 1) < 1e-6, "\(parameter.keyPath): \(parameter.value)")
         }
+    }
+
+    @Test("A rate fitted at the edge of its range is flagged, with the bound to set")
+    func edgeWarning() throws {
+        let scenario = try Fixtures.scenario(Self.scenario)
+        var truth = Self.truth
+        truth["tiers.paid.churn"] = 1e-5
+        let actuals = try Self.actuals(months: 24, noise: 0, seed: 1, scenario: scenario, truth: truth)
+        let requests = ["acquisition.referral_rate", "conversion_rate", "tiers.paid.churn"].map { FitRequest(keyPath: $0) }
+        let calibration = try Calibration.fit(scenario, actuals: actuals, fitting: requests, holdout: 0)
+        #expect(calibration.warnings.contains { $0.hasPrefix("tiers.paid.churn: the fit ran to the edge of its range") && $0.contains("--fit tiers.paid.churn=LOW:HIGH") },
+                "\(calibration.warnings)")
+        #expect(!calibration.warnings.contains { $0.hasPrefix("conversion_rate: the fit ran") })
+        #expect(try Calibration.fit(scenario, actuals: Self.actuals(months: 24, noise: 0, seed: 1, scenario: scenario),
+                                    fitting: requests, holdout: 0).warnings.allSatisfy { !$0.contains("edge of its range") })
     }
 
     @Test("Exact data: the fit is exact, and the back-test's refit predicts the held-out months")

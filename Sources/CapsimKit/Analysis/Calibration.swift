@@ -72,6 +72,14 @@ public struct Calibration: Sendable {
 
         var isBounded: Bool { if case .bounded = self { true } else { false } }
 
+        /// Whether x is a logistic of θ (flat for large |θ|).
+        var saturates: Bool {
+            switch self {
+            case .bounded, .rate: true
+            case .positive, .identity: false
+            }
+        }
+
         private func logistic(_ theta: Double) -> Double { 1 / (1 + exp(-theta)) }
     }
 
@@ -178,6 +186,9 @@ public struct Calibration: Sendable {
                 fitted[index].standardError = abs(fitted[index].transform.slope(theta)) * sdTheta
                 let ends = [theta - 1.645 * sdTheta, theta + 1.645 * sdTheta].map(fitted[index].transform.value)
                 fitted[index].interval = (ends.min()!, ends.max()!)
+            }
+            if fitted[index].transform.saturates, abs(theta) > Problem.flat {
+                warnings.append("\(fitted[index].keyPath): the fit ran to the edge of its range (\(NumberFormat.significant(fitted[index].value))): these data may not identify it; bound it with --fit \(fitted[index].keyPath)=LOW:HIGH")
             }
             if let se = fitted[index].standardError, se > abs(fitted[index].value) {
                 warnings.append("\(fitted[index].keyPath): its standard error (\(NumberFormat.significant(se))) exceeds its value (\(NumberFormat.significant(fitted[index].value))): these data hardly identify it")
@@ -318,8 +329,24 @@ private final class Problem {
         for start in starts {
             if let fit = minimize(cells, from: start, phases: nil), fit.sumOfSquares < best?.sumOfSquares ?? .infinity { best = fit }
         }
-        return best.map { polish($0, cells: cells) }
+        guard var best = best.map({ polish($0, cells: cells) }) else { return nil }
+        // A rate the solver ran to 0 or 1 sits where logistic(θ) is flat: its gradient is nearly
+        // nothing, and the solver cannot bring it back. Once more, from there with those
+        // parameters back at the scenario's values.
+        let first = starts[0]
+        let saturated = fitted.indices.filter { fitted[$0].transform.saturates && abs(best.position[$0]) > Self.flat }
+        if !saturated.isEmpty {
+            var start = best.position
+            for index in saturated { start[index] = first[index] }
+            if let fit = minimize(cells, from: start, phases: nil).map({ polish($0, cells: cells) }), fit.sumOfSquares < best.sumOfSquares {
+                best = fit
+            }
+        }
+        return best
     }
+
+    /// |θ| beyond which logistic(θ) is within 0.03% of 0 or 1.
+    static let flat = 8.0
 
     /// The solver from `start`, with each month's phase held at `phases` (nil: found by §7).
     /// The fit's Σr² and residuals are §7's, whatever the phases held.
