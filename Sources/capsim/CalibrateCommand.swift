@@ -11,9 +11,12 @@ struct CalibrateCommand: ParsableCommand {
         ((model − actual) / scale)², scale = the column's mean |actual|, by GSL's trust-region \
         least squares on logit- or log-transformed parameters, from three starts (the \
         scenario's values, then every parameter at a quarter and at three quarters of its \
-        bounds); the best is kept, then refined with each month's phase held (its own timeline         and those with one phase entered a month earlier or later), so that a phase's step in         marketing spend does not stop it short (docs/model.md §12). It reports each value with its standard error and 90% \
-        interval, their correlations, R² per column, warnings where the data cannot identify a \
-        parameter, and a back-test: the fit on all but the last --holdout months, judged on them.
+        bounds); the best is kept, then refined with each month's phase held (its own timeline \
+        and those with one phase entered a month earlier or later), so that a phase's step in \
+        marketing spend does not stop it short (docs/model.md §12). It reports each value with \
+        its standard error and 90% interval, their correlations, R² per column, warnings where \
+        the data cannot identify a parameter, and a back-test: the fit on all but the last \
+        --holdout months, judged on them.
 
         The actuals CSV has a `month` column (YYYY-MM) and any numeric columns of the monthly \
         CSV (users_total, paid_users, signups, mrr_usd, messages, …); an empty cell is a month \

@@ -22,9 +22,7 @@ let benchmarks: @Sendable () -> Void = {
     // time, i.e. this benchmark's time ÷ the 60-month projection's above < 200.
     Benchmark("Calibration, 3 parameters, 24 months of mirai-roadmap (no back-test)",
               configuration: .init(metrics: [.wallClock, .cpuTotal], maxDuration: .seconds(10))) { benchmark in
-        let scenario = try Scenario.load(path: path)
-        let actuals = try calibrationActuals(scenario)
-        let requests = ["acquisition.referral_rate", "conversion_rate", "tiers.free.churn"].map { FitRequest(keyPath: $0) }
+        let (scenario, actuals, requests) = try calibrationInputs(path)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(try Calibration.fit(scenario, actuals: actuals, fitting: requests, holdout: 0))
@@ -32,9 +30,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("Calibration, as above, with the default back-test (refit on 18 months)",
               configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10))) { benchmark in
-        let scenario = try Scenario.load(path: path)
-        let actuals = try calibrationActuals(scenario)
-        let requests = ["acquisition.referral_rate", "conversion_rate", "tiers.free.churn"].map { FitRequest(keyPath: $0) }
+        let (scenario, actuals, requests) = try calibrationInputs(path)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(try Calibration.fit(scenario, actuals: actuals, fitting: requests))
@@ -56,13 +52,14 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// 24 months of users_total, paid_users, mrr_usd and signups from mirai-roadmap at referral
-/// 0.12, conversion 0.03 and free churn 0.15, each cell times 1 + 1% of a fixed zig-zag.
-func calibrationActuals(_ scenario: Scenario) throws -> Actuals {
+/// The scenario at `path`, 24 months of its users_total, paid_users, mrr_usd and signups at
+/// referral 0.12, conversion 0.03 and free churn 0.15 (each cell times 1 + 1% of a fixed
+/// zig-zag), and the requests to fit those three keys.
+func calibrationInputs(_ path: String) throws -> (Scenario, Actuals, [FitRequest]) {
+    let scenario = try Scenario.load(path: path)
+    let truth = ["acquisition.referral_rate": 0.12, "conversion_rate": 0.03, "tiers.free.churn": 0.15]
     var values = scenario.parameters.values
-    for (key, value) in ["acquisition.referral_rate": 0.12, "conversion_rate": 0.03, "tiers.free.churn": 0.15] {
-        values[scenario.parameters.id(of: key)!.index] = value
-    }
+    for (key, value) in truth { values[scenario.parameters.id(of: key)!.index] = value }
     let projection = try Simulator.project(scenario, values: values)
     let columns = ["users_total", "paid_users", "mrr_usd", "signups"]
     var text = "month," + columns.joined(separator: ",") + "\n"
@@ -72,5 +69,6 @@ func calibrationActuals(_ scenario: Scenario) throws -> Actuals {
         }
         text += "\(scenario.start.adding(months: t))," + cells.map { "\($0)" }.joined(separator: ",") + "\n"
     }
-    return try Actuals.parse(text, path: "actuals.csv", for: scenario)
+    return (scenario, try Actuals.parse(text, path: "actuals.csv", for: scenario),
+            truth.keys.sorted().map { FitRequest(keyPath: $0) })
 }

@@ -356,12 +356,14 @@ private final class Problem {
             self.residuals(cells, thetas: thetas, phases: phases, into: &residuals)
         }
         guard var fit = NonlinearLeastSquares.minimize(start: start, count: count, residuals: held) else { return nil }
-        guard let phases, timeline(at: fit.position) != phases else { return fit }
+        guard let phases else { return fit }
+        let free = project(thetas: fit.position)
+        if free?.phaseTimeline == phases { return fit }
         // The held optimum lies where §7 enters some phase in another month, so its Σr² is
         // not the held one. When the start keeps the held timeline, Σr² falls along the way
         // to that optimum for as long as the timeline holds: the way's last point inside it
         // (found by bisection) is a candidate too.
-        residuals(cells, thetas: fit.position, phases: nil, into: &fit.residuals)
+        residuals(cells, of: free, into: &fit.residuals)
         fit.sumOfSquares = fit.residuals.reduce(0) { $0 + $1 * $1 }
         guard timeline(at: start) == phases else { return fit }
         let point = { (fraction: Double) in zip(start, fit.position).map { $0 + fraction * ($1 - $0) } }
@@ -431,7 +433,12 @@ private final class Problem {
     /// projection gives large residuals, so the solver steps back. Padding (fewer cells than
     /// parameters) stays 0.
     func residuals(_ cells: [Calibration.Cell], thetas: [Double], phases: [Int]?, into residuals: inout [Double]) {
-        guard let projection = project(thetas: thetas, phases: phases) else {
+        self.residuals(cells, of: project(thetas: thetas, phases: phases), into: &residuals)
+    }
+
+    /// The residuals of `projection` (nil: failed).
+    func residuals(_ cells: [Calibration.Cell], of projection: Projection?, into residuals: inout [Double]) {
+        guard let projection else {
             for index in residuals.indices { residuals[index] = 1e6 }
             return
         }
