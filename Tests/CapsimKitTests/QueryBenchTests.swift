@@ -136,16 +136,17 @@ struct QueryBenchTests {
         #expect(Set(bench.unfitted.map(\.query)) == ["broken", "endless", "overflow", "percentile"])
         let summary = bench.summary().plainText()
         #expect(summary.contains("timed out at 5 of 5 scales (interrupted after 0.05 s (--query-timeout))"))
-        // And the month over budget is the first month of the whole horizon past 5 ms, not of the months asked
+        // And the month over budget is the first month of the whole horizon whose projected
+        // time passes 5 ms, not of the months asked, whatever the times measured (on a loaded
+        // machine, or under the address sanitizer, the fit may not pass the budget at all)
         let fit = try #require(bench.fits.first { $0.query == "scan" })
         #expect(fit.budgetMs == 5)
         let projection = try Simulator.project(scenario)
-        func rows(_ month: Int) throws -> Double {
-            Double(try SyntheticData(projection: projection, options: DataOptions(month: month)).expectedCounts()["chat_messages"])
+        let over = try (1...scenario.horizonMonths).first { month in
+            let rows = try SyntheticData(projection: projection, options: DataOptions(month: month)).expectedCounts()["chat_messages"]
+            return rows > 0 && fit.projected(rows: Double(rows)) > 5
         }
-        let month = try #require(fit.firstMonthOverBudget)
-        #expect(fit.projected(rows: try rows(month)) > 5)
-        if month > 1 { #expect(fit.projected(rows: try rows(month - 1)) <= 5) }
+        #expect(fit.firstMonthOverBudget == over)
     }
 
     @Test("measured.yaml extends the scenario with measured storage and the workload, and the projection uses them")
